@@ -1,0 +1,341 @@
+package io.jtrace.format;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Streams a trace generation by generation; memory is bounded by one generation.
+ *
+ * <p>{@link #next()} returns each complete generation with its events decoded, validated and
+ * sorted by time, then null at the end. A trace that ends without its end record (the recording
+ * process died, the file was cut) yields every complete generation and then reports
+ * {@link #truncated()}. Anything else that is not a valid trace throws a
+ * {@link TraceFormatException} naming the byte offset; the reader never allocates more than the
+ * input justifies.
+ */
+public final class TraceReader implements AutoCloseable {
+    private final InputStream in;
+    private long offset;
+    private final EventSpec[] specs = new EventSpec[256];
+    private long lastGeneration = -1;
+    private boolean truncated;
+    private boolean finished;
+
+    public TraceReader(InputStream in) throws IOException {
+        this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 1 << 16);
+        readHeader();
+    }
+
+    /** Opens a trace file; a missing or unreadable file throws an IOException saying so. */
+    public static TraceReader open(Path file) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        try {
+            return new TraceReader(in);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /** True when the trace ended without its end record; all complete generations were returned. */
+    public boolean truncated() {
+        return truncated;
+    }
+
+    /** Bytes consumed so far. */
+    public long bytesRead() {
+        return offset;
+    }
+
+    /** The event specs this trace declares in its header (code → spec). */
+    public List<EventSpec> specs() {
+        List<EventSpec> list = new ArrayList<>();
+        for (EventSpec s : specs) {
+            if (s != null) {
+                list.add(s);
+            }
+        }
+        return list;
+    }
+
+    /** The next complete generation, or null at the end of the trace (check {@link #truncated()}). */
+    public Generation next() throws IOException {
+        if (finished) {
+            return null;
+        }
+        long genStart = offset;
+        Rec rec = readRecord();
+        if (rec == null) {
+            return finishTruncated();
+        }
+        if (rec.kind == Wire.END) {
+            finished = true;
+            return null;
+        }
+        if (rec.kind != Wire.GEN_BEGIN) {
+            throw new TraceFormatException(rec.offset - 1, "expected a generation start, found record kind " + rec.kind);
+        }
+        BodyCursor c = rec.cursor();
+        long gen = c.varint();
+        long startTime = c.varint();
+        long wall = c.varint();
+        if (lastGeneration >= 0 && gen <= lastGeneration) {
+            throw new TraceFormatException(rec.offset, "generation " + gen + " follows generation " + lastGeneration);
+        }
+        GenerationBuilder g = new GenerationBuilder(gen, startTime, wall);
+        while (true) {
+            rec = readRecord();
+            if (rec == null) {
+                return finishTruncated();
+            }
+            switch (rec.kind) {
+                case Wire.BATCH -> g.batch(rec.body, rec.offset);
+                case Wire.STRINGS -> g.strings(rec.cursor());
+                case Wire.STACKS -> g.stacks(rec.cursor());
+                case Wire.THREADS -> g.threads(rec.cursor());
+                case Wire.LOST -> g.lost(rec.cursor());
+                case Wire.GEN_END -> {
+                    BodyCursor e = rec.cursor();
+                    long endGen = e.varint();
+                    if (endGen != gen) {
+                        throw new TraceFormatException(rec.offset, "generation " + gen + " closed as " + endGen);
+                    }
+                    long endTime = e.varint();
+                    lastGeneration = gen;
+                    return g.build(endTime, offset - genStart, specs);
+                }
+                default -> throw new TraceFormatException(rec.offset - 1,
+                        "record kind " + rec.kind + " is not allowed inside a generation");
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    private Generation finishTruncated() {
+        truncated = true;
+        finished = true;
+        return null;
+    }
+
+    private void readHeader() throws IOException {
+        byte[] h = in.readNBytes(Wire.HEADER_BYTES);
+        offset += h.length;
+        if (h.length < Wire.MAGIC.length || !Arrays.equals(h, 0, Wire.MAGIC.length, Wire.MAGIC, 0, Wire.MAGIC.length)) {
+            throw new TraceFormatException(0, "not a jtrace trace (bad magic)");
+        }
+        if (h.length < Wire.HEADER_BYTES) {
+            throw new TraceFormatException(h.length, "trace header is cut short");
+        }
+        int version = h[Wire.MAGIC.length] & 0xFF;
+        if (version != Wire.VERSION) {
+            throw new TraceFormatException(Wire.MAGIC.length,
+                    "trace format version " + version + " is not supported (this reader reads version " + Wire.VERSION + ")");
+        }
+        Rec rec = readRecord();
+        if (rec == null) {
+            throw new TraceFormatException(offset, "trace header is cut short");
+        }
+        if (rec.kind != Wire.SPECS) {
+            throw new TraceFormatException(rec.offset - 1, "expected the event spec table, found record kind " + rec.kind);
+        }
+        BodyCursor c = rec.cursor();
+        int n = c.count(4, "event spec count");
+        for (int i = 0; i < n; i++) {
+            long at = c.offset();
+            int code = c.bounded(255, "event code");
+            String name = c.string();
+            int flags = c.bounded(3, "event flags");
+            int argCount = c.bounded(64, "event argument count");
+            EventSpec spec = new EventSpec(code, name, (flags & EventSpec.FLAG_TIMED) != 0,
+                    (flags & EventSpec.FLAG_TAIL) != 0, argCount);
+            EventType known = EventType.ofCode(code);
+            if (known != null && !known.spec().equals(spec)) {
+                throw new TraceFormatException(at, "event code " + code + " is declared as " + spec
+                        + " but this reader knows it as " + known.spec());
+            }
+            specs[code] = spec;
+        }
+    }
+
+    /** One record, or null when the input ends before the record is complete. */
+    private Rec readRecord() throws IOException {
+        int kind = in.read();
+        if (kind < 0) {
+            return null;
+        }
+        offset++;
+        long len = 0;
+        long lenAt = offset;
+        for (int shift = 0; ; shift += 7) {
+            int x = in.read();
+            if (x < 0) {
+                return null;
+            }
+            offset++;
+            if (shift > 28) {
+                throw new TraceFormatException(lenAt, "record length is not a valid varint");
+            }
+            len |= (long) (x & 0x7F) << shift;
+            if ((x & 0x80) == 0) {
+                break;
+            }
+        }
+        if (len > Wire.MAX_RECORD_BYTES) {
+            throw new TraceFormatException(lenAt, "record length " + len + " exceeds the limit of " + Wire.MAX_RECORD_BYTES);
+        }
+        long bodyOffset = offset;
+        // readNBytes grows its result as bytes arrive, so a corrupt length cannot force a huge allocation.
+        byte[] body = in.readNBytes((int) len);
+        offset += body.length;
+        if (body.length < len) {
+            return null;
+        }
+        return new Rec(kind, body, bodyOffset);
+    }
+
+    private record Rec(int kind, byte[] body, long offset) {
+        BodyCursor cursor() {
+            return new BodyCursor(body, offset);
+        }
+    }
+
+    /** Collects one generation's records, then decodes and validates its events at its end. */
+    private static final class GenerationBuilder {
+        private final long gen;
+        private final long startTime;
+        private final long wall;
+        private final List<Rec> batches = new ArrayList<>();
+        private final Map<Long, String> strings = new HashMap<>();
+        private final Map<Long, long[]> rawStacks = new HashMap<>();
+        private final Map<Long, Long> stackOffsets = new HashMap<>();
+        private final Map<Long, long[]> rawThreads = new HashMap<>();
+        private long lost;
+
+        GenerationBuilder(long gen, long startTime, long wall) {
+            this.gen = gen;
+            this.startTime = startTime;
+            this.wall = wall;
+        }
+
+        void batch(byte[] body, long offset) {
+            batches.add(new Rec(Wire.BATCH, body, offset));
+        }
+
+        private void checkGen(BodyCursor c, String table) throws TraceFormatException {
+            long at = c.offset();
+            long g = c.varint();
+            if (g != gen) {
+                throw new TraceFormatException(at, table + " of generation " + g + " inside generation " + gen);
+            }
+        }
+
+        void strings(BodyCursor c) throws TraceFormatException {
+            checkGen(c, "string table");
+            int n = c.count(2, "string count");
+            for (int i = 0; i < n; i++) {
+                long at = c.offset();
+                long id = c.varint();
+                if (id == 0 || strings.putIfAbsent(id, c.string()) != null) {
+                    throw new TraceFormatException(at, "string id " + id + " is zero or defined twice");
+                }
+            }
+        }
+
+        void stacks(BodyCursor c) throws TraceFormatException {
+            checkGen(c, "stack table");
+            int n = c.count(3, "stack count");
+            for (int i = 0; i < n; i++) {
+                long at = c.offset();
+                long id = c.varint();
+                long flags = c.varint();
+                int frames = c.count(7, "frame count");
+                long[] raw = new long[2 + frames * 7];
+                raw[0] = flags;
+                raw[1] = frames;
+                for (int j = 0; j < frames * 7; j++) {
+                    raw[2 + j] = c.varint();
+                }
+                if (id == 0 || rawStacks.putIfAbsent(id, raw) != null) {
+                    throw new TraceFormatException(at, "stack id " + id + " is zero or defined twice");
+                }
+                stackOffsets.put(id, at);
+            }
+        }
+
+        void threads(BodyCursor c) throws TraceFormatException {
+            checkGen(c, "thread table");
+            int n = c.count(3, "thread count");
+            for (int i = 0; i < n; i++) {
+                long at = c.offset();
+                long tid = c.varint();
+                long name = c.varint();
+                long flags = c.varint();
+                if (rawThreads.putIfAbsent(tid, new long[] {name, flags, at}) != null) {
+                    throw new TraceFormatException(at, "thread " + tid + " is listed twice");
+                }
+            }
+        }
+
+        void lost(BodyCursor c) throws TraceFormatException {
+            checkGen(c, "lost-events record");
+            lost += c.varint();
+        }
+
+        private String str(long id, long at) throws TraceFormatException {
+            if (id == 0) {
+                return "";
+            }
+            String s = strings.get(id);
+            if (s == null) {
+                throw new TraceFormatException(at, "string id " + id + " is not in the string table of generation " + gen);
+            }
+            return s;
+        }
+
+        Generation build(long endTime, long bytes, EventSpec[] specs) throws TraceFormatException {
+            Map<Long, StackTrace> stacks = new HashMap<>();
+            for (Map.Entry<Long, long[]> e : rawStacks.entrySet()) {
+                long[] r = e.getValue();
+                long at = stackOffsets.get(e.getKey());
+                int frames = (int) r[1];
+                List<StackFrame> list = new ArrayList<>(frames);
+                for (int j = 0; j < frames; j++) {
+                    int b = 2 + j * 7;
+                    list.add(new StackFrame(str(r[b], at), str(r[b + 1], at), str(r[b + 2], at), str(r[b + 3], at),
+                            (int) Math.min(Integer.MAX_VALUE, r[b + 4]) - 1, (int) Math.min(Integer.MAX_VALUE, r[b + 5]) - 1,
+                            (int) Math.min(Integer.MAX_VALUE, r[b + 6])));
+                }
+                stacks.put(e.getKey(), new StackTrace(e.getKey(), List.copyOf(list), (r[0] & Wire.STACK_TRUNCATED) != 0));
+            }
+            Map<Long, ThreadInfo> threads = new HashMap<>();
+            for (Map.Entry<Long, long[]> e : rawThreads.entrySet()) {
+                long[] r = e.getValue();
+                long flags = r[1];
+                threads.put(e.getKey(), new ThreadInfo(e.getKey(), str(r[0], r[2]), (flags & Wire.THREAD_VIRTUAL) != 0,
+                        (flags & Wire.THREAD_DAEMON) != 0, (flags & Wire.THREAD_ENDED) != 0));
+            }
+            BatchDecoder decoder = new BatchDecoder(gen, specs, strings, stacks);
+            List<Event> events = new ArrayList<>();
+            for (Rec b : batches) {
+                decoder.decode(b.body, b.offset, events);
+            }
+            events.sort(Comparator.comparingLong(Event::time));
+            return new Generation(gen, startTime, endTime, wall, events, Map.copyOf(strings), Map.copyOf(stacks),
+                    Map.copyOf(threads), lost, decoder.skipped(), bytes);
+        }
+    }
+}

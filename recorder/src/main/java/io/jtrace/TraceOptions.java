@@ -1,0 +1,158 @@
+package io.jtrace;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * How a recording runs. Immutable; start from {@link #defaults()} and change with the
+ * {@code with…} methods, or parse the agent's {@code key=value,key=value} form with {@link #parse}.
+ *
+ * @param generationPeriod how often a generation is closed and its tables written (Go: ~1 s)
+ * @param generationBytes  a generation is also closed when its events reach this many bytes
+ * @param bufferBytes      size of one writer buffer (one batch on the wire)
+ * @param budgetBytes      all buffers together never exceed this; beyond it events are dropped and counted
+ * @param stacks           stack capture for events that carry a stack
+ * @param stackDepth       innermost frames kept per stack; deeper stacks are marked truncated
+ */
+public record TraceOptions(Duration generationPeriod, long generationBytes, int bufferBytes, long budgetBytes,
+                           Stacks stacks, int stackDepth) {
+
+    /** Stack capture tiers (DESIGN.md, "Stack capture"). */
+    public enum Stacks {
+        /** No stacks: events carry stack id 0. */
+        OFF,
+        /** Materialized frames from StackWalker: the reference tier. */
+        SLOW
+    }
+
+    public TraceOptions {
+        check(generationPeriod.toMillis() >= 10 && generationPeriod.toHours() < 24, "period", "between 10ms and 24h");
+        check(bufferBytes >= 1024 && bufferBytes <= (16 << 20), "buffer", "between 1k and 16m");
+        check(generationBytes >= bufferBytes && generationBytes <= (1L << 30), "genbytes", "between one buffer and 1g");
+        check(budgetBytes >= 4L * bufferBytes && budgetBytes <= (1L << 34), "budget", "between 4 buffers and 16g");
+        check(stackDepth >= 1 && stackDepth <= 4096, "stackdepth", "between 1 and 4096");
+        if (stacks == null) {
+            throw new IllegalArgumentException("stacks must be off or slow");
+        }
+    }
+
+    /** One-second generations of at most 16 MiB, 16 KiB buffers, a 32 MiB budget, slow stacks of 128 frames. */
+    public static TraceOptions defaults() {
+        return new TraceOptions(Duration.ofSeconds(1), 16L << 20, 16 << 10, 32L << 20, Stacks.SLOW, 128);
+    }
+
+    public TraceOptions withGenerationPeriod(Duration d) {
+        return new TraceOptions(d, generationBytes, bufferBytes, budgetBytes, stacks, stackDepth);
+    }
+
+    public TraceOptions withGenerationBytes(long n) {
+        return new TraceOptions(generationPeriod, n, bufferBytes, budgetBytes, stacks, stackDepth);
+    }
+
+    public TraceOptions withBufferBytes(int n) {
+        return new TraceOptions(generationPeriod, generationBytes, n, budgetBytes, stacks, stackDepth);
+    }
+
+    public TraceOptions withBudgetBytes(long n) {
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, n, stacks, stackDepth);
+    }
+
+    public TraceOptions withStacks(Stacks s) {
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, s, stackDepth);
+    }
+
+    public TraceOptions withStackDepth(int n) {
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, stacks, n);
+    }
+
+    /**
+     * Applies {@code key=value} pairs separated by commas to the defaults: {@code period} (e.g. 1s,
+     * 500ms), {@code genbytes}, {@code buffer}, {@code budget} (sizes: 64k, 16m, 1g or bytes),
+     * {@code stacks} (off|slow), {@code stackdepth}. Keys in {@code ignoredKeys} are left for the
+     * caller. Throws IllegalArgumentException with a one-line message naming the bad option.
+     */
+    public static TraceOptions parse(String spec, String... ignoredKeys) {
+        TraceOptions o = defaults();
+        if (spec == null || spec.isBlank()) {
+            return o;
+        }
+        outer:
+        for (String part : spec.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("option '" + part + "' is not of the form key=value");
+            }
+            String key = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            String value = part.substring(eq + 1).trim();
+            for (String ignored : ignoredKeys) {
+                if (ignored.equals(key)) {
+                    continue outer;
+                }
+            }
+            o = switch (key) {
+                case "period" -> o.withGenerationPeriod(duration(key, value));
+                case "genbytes" -> o.withGenerationBytes(size(key, value));
+                case "buffer" -> o.withBufferBytes((int) Math.min(Integer.MAX_VALUE, size(key, value)));
+                case "budget" -> o.withBudgetBytes(size(key, value));
+                case "stacks" -> o.withStacks(switch (value.toLowerCase(Locale.ROOT)) {
+                    case "off" -> Stacks.OFF;
+                    case "slow", "on" -> Stacks.SLOW;
+                    default -> throw new IllegalArgumentException("option stacks=" + value + ": expected off or slow");
+                });
+                case "stackdepth" -> o.withStackDepth((int) number(key, value));
+                default -> throw new IllegalArgumentException("unknown option '" + key
+                        + "' (known: period, genbytes, buffer, budget, stacks, stackdepth)");
+            };
+        }
+        return o;
+    }
+
+    private static void check(boolean ok, String key, String range) {
+        if (!ok) {
+            throw new IllegalArgumentException("option " + key + " must be " + range);
+        }
+    }
+
+    private static long number(String key, String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + key + "=" + v + ": not a number");
+        }
+    }
+
+    private static long size(String key, String v) {
+        String s = v.toLowerCase(Locale.ROOT);
+        long mult = 1;
+        if (s.endsWith("k") || s.endsWith("m") || s.endsWith("g")) {
+            mult = switch (s.charAt(s.length() - 1)) {
+                case 'k' -> 1L << 10;
+                case 'm' -> 1L << 20;
+                default -> 1L << 30;
+            };
+            s = s.substring(0, s.length() - 1);
+        }
+        long n = number(key, s);
+        if (n < 0 || n > Long.MAX_VALUE / mult) {
+            throw new IllegalArgumentException("option " + key + "=" + v + ": out of range");
+        }
+        return n * mult;
+    }
+
+    private static Duration duration(String key, String v) {
+        String s = v.toLowerCase(Locale.ROOT);
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(number(key, s.substring(0, s.length() - 2)));
+        }
+        if (s.endsWith("s")) {
+            return Duration.ofSeconds(number(key, s.substring(0, s.length() - 1)));
+        }
+        if (s.endsWith("m")) {
+            return Duration.ofMinutes(number(key, s.substring(0, s.length() - 1)));
+        }
+        throw new IllegalArgumentException("option " + key + "=" + v + ": expected a duration such as 500ms, 1s or 1m");
+    }
+}

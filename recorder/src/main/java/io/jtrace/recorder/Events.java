@@ -1,0 +1,190 @@
+package io.jtrace.recorder;
+
+import io.jtrace.format.BlockReason;
+import io.jtrace.format.EventType;
+import io.jtrace.format.UnmountReason;
+import io.jtrace.format.WakerKind;
+
+/**
+ * The entry points hooks call (the agent's instrumentation of JDK classes, and the tests that
+ * stand in for it until then). Each is a static method that costs one volatile read when tracing
+ * is off, never throws, never blocks: a failure disables recording and is reported once.
+ */
+public final class Events {
+    private Events() {}
+
+    /** The current thread created {@code created}. */
+    public static void threadCreate(Thread created) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.threadCreate(created);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current thread started running. */
+    public static void threadStart() {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.threadStart();
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current thread is about to terminate. */
+    public static void threadEnd() {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.threadEnd();
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current thread blocks; {@code blocker} names the kind of object (class name) or is null. */
+    public static void block(BlockReason reason, String blocker) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.block(reason, blocker);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current thread makes {@code target} runnable. */
+    public static void unblock(Thread target) {
+        unblock(target, WakerKind.CURRENT, 0);
+    }
+
+    /** {@code target} becomes runnable, woken by a timer, an unknown thread or {@code wakerThread}. */
+    public static void unblock(Thread target, WakerKind waker, long wakerThread) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.unblock(target, waker, wakerThread);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current (platform) thread runs again after a block or native call. */
+    public static void run() {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current carrier thread mounts {@code vthread}. */
+    public static void mount(Thread vthread) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.mount(vthread);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current carrier thread unmounts {@code vthread}. */
+    public static void unmount(Thread vthread, UnmountReason reason) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.unmount(vthread, reason);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current thread enters a blocking native call described by {@code what}. */
+    public static void nativeBegin(String what) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.nativeBegin(what);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current thread returns from its native call. */
+    public static void nativeEnd() {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.nativeEnd();
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    public static void gcBegin(long gcId, String name) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.gcBegin(gcId, name);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    public static void gcEnd(long gcId) {
+        numbers(EventType.GC_END, gcId, 0, 1);
+    }
+
+    public static void safepointBegin() {
+        numbers(EventType.SAFEPOINT_BEGIN, 0, 0, 0);
+    }
+
+    public static void safepointEnd() {
+        numbers(EventType.SAFEPOINT_END, 0, 0, 0);
+    }
+
+    public static void heap(long used, long committed) {
+        numbers(EventType.HEAP, used, committed, 2);
+    }
+
+    /** A CPU sample of {@code sampled}, with the current thread's stack (the sampler runs on it). */
+    public static void cpuSample(Thread sampled) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.cpuSample(sampled);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    private static void numbers(EventType type, long a, long b, int count) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.numbers(type, a, b, count);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package io.jtrace.recorder;
+
+import io.jtrace.format.EventType;
+import io.jtrace.format.StackTrace;
+import io.jtrace.format.TableWriter;
+import io.jtrace.format.ThreadInfo;
+import io.jtrace.format.TraceEncoder;
+import io.jtrace.format.Wire;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The background thread ("jtrace-writer") of a session: writes handed-off buffers as batches as
+ * they arrive, and every generation period (or when a generation reaches its byte limit) closes
+ * the generation: advances the generation counter, takes every writer's partial buffer of the
+ * old generation, writes the old generation's stack, thread and string tables, its lost-event
+ * count and its end, then the new generation's start and the status of every live thread.
+ *
+ * <p>Writers are never waited on except for the nanoseconds of one event write (see
+ * {@link Writer}); the application never waits on this thread.
+ */
+final class GenerationWriter implements Runnable {
+    /** How often handed-off buffers are written out. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A writer busy for longer than this at a generation's end loses its partial buffer. */
+    private static final long STEAL_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Writers unused for this many generations leave the list (they rejoin on next use). */
+    private static final int IDLE_GENERATIONS_BEFORE_PRUNE = 10;
+
+    private final Recorder r;
+    private final OutputStream out;
+    private final boolean closeOut;
+    private final TraceEncoder enc;
+    private final TableWriter table = new TableWriter();
+    private volatile boolean stopRequested;
+    private final List<Buffer> nextGeneration = new ArrayList<>();
+    private long gen = 1;
+    private long genStart;
+    private long genBytes;
+    private volatile boolean done;
+
+    GenerationWriter(Recorder r, OutputStream out, boolean closeOut) {
+        this.r = r;
+        this.out = closeOut ? new BufferedOutputStream(out, 1 << 16) : out;
+        this.closeOut = closeOut;
+        this.enc = new TraceEncoder(this.out);
+    }
+
+    @Override
+    public void run() {
+        try {
+            enc.header();
+            enc.beginGeneration(gen, genStart, wallClock(genStart));
+            long period = r.options.generationPeriod().toNanos();
+            long limit = r.options.generationBytes();
+            while (!stopRequested) {
+                LockSupport.parkNanos(POLL_NANOS);
+                writeHandedOff();
+                long now = r.clock();
+                if (now - genStart >= period || genBytes >= limit) {
+                    advance(false);
+                }
+            }
+            advance(true);
+            enc.end();
+            enc.flush();
+        } catch (IOException | RuntimeException | Error e) {
+            r.closed = true;
+            System.err.println("jtrace: writing the trace failed, recording stopped: " + e);
+            recycleEverything();
+        } finally {
+            if (closeOut) {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    System.err.println("jtrace: closing the trace failed: " + e);
+                }
+            }
+            done = true;
+        }
+    }
+
+    /** Asks for the last generation to be written and waits (bounded) until it is. */
+    void requestStop(Thread self) {
+        stopRequested = true;
+        LockSupport.unpark(self);
+        if (Thread.currentThread() == self) {
+            return;
+        }
+        try {
+            self.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!done) {
+            System.err.println("jtrace: the trace writer did not finish within 30 s; the trace may be truncated");
+        }
+    }
+
+    private void writeHandedOff() throws IOException {
+        for (Buffer b = r.full.takeAll(); b != null; ) {
+            Buffer next = b.next;
+            if (b.gen == gen) {
+                writeBatch(b);
+            } else {
+                nextGeneration.add(b); // written after this generation closes
+            }
+            b = next;
+        }
+    }
+
+    private void writeBatch(Buffer b) throws IOException {
+        enc.batch(b.writerId, b.gen, b.baseTime, b.data, 0, b.length);
+        genBytes += b.length;
+        r.pool.give(b);
+    }
+
+    /** Closes generation {@link #gen}; opens the next one unless this is the last. */
+    private void advance(boolean last) throws IOException {
+        long end = r.clock();
+        long next = gen + 1;
+        if (last) {
+            r.closed = true;
+        } else {
+            r.generation = next;
+        }
+        takePartialBuffers();
+        writeHandedOff();
+        List<ThreadRecord> live = r.threads.snapshotAndPrune();
+        writeTables(live);
+        enc.lost(gen, r.lost.getAndSet(0));
+        enc.endGeneration(gen, end);
+        r.tables[(int) (gen & 1)].clear();
+        gen = next;
+        genStart = end;
+        genBytes = 0;
+        if (!last) {
+            enc.beginGeneration(gen, genStart, wallClock(genStart));
+            for (Buffer b : nextGeneration) {
+                writeBatch(b);
+            }
+            nextGeneration.clear();
+            writeStatuses(live);
+        }
+        enc.flush();
+    }
+
+    /** Takes each writer's buffer of the closing generation, waiting out an event in progress. */
+    private void takePartialBuffers() {
+        for (Writer w : r.writers.all()) {
+            long deadline = System.nanoTime() + STEAL_PATIENCE_NANOS;
+            boolean owned;
+            while (!(owned = w.tryAcquire()) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+            if (!owned) {
+                r.lost.incrementAndGet(); // a writer stuck mid-event: its buffer is written when it rolls
+                continue;
+            }
+            try {
+                if (w.buf != null && w.gen == gen) {
+                    r.handOff(w);
+                    w.idleGenerations = 0;
+                } else if (w.buf == null && ++w.idleGenerations >= IDLE_GENERATIONS_BEFORE_PRUNE
+                        && (w.owner == null || !w.owner.isAlive())) {
+                    r.writers.unregister(w);
+                }
+            } finally {
+                w.release();
+            }
+        }
+    }
+
+    /**
+     * STATUS of every live thread whose status the new generation does not have yet, written
+     * through this thread's own writer so that it lands in a batch of the new generation.
+     */
+    private void writeStatuses(List<ThreadRecord> live) {
+        Writer w = r.writers.acquire();
+        if (w == null) {
+            return;
+        }
+        try {
+            for (ThreadRecord t : live) {
+                if (t.thread.getState() == Thread.State.TERMINATED) {
+                    continue;
+                }
+                if (w.gen != gen || w.pos + Recorder.MAX_EVENT_BYTES > w.limit) {
+                    r.handOff(w);
+                    Buffer b = r.pool.take();
+                    if (b == null) {
+                        r.lost.incrementAndGet();
+                        return;
+                    }
+                    attach(w, b);
+                }
+                int state = t.state;
+                int reason = t.reason;
+                if (t.claimStatus(gen)) {
+                    w.timed(EventType.STATUS.code, r.clock());
+                    w.varint(t.threadId);
+                    w.varint(state);
+                    w.varint(reason);
+                }
+            }
+        } finally {
+            w.release();
+        }
+    }
+
+    private void attach(Writer w, Buffer b) {
+        long now = r.clock();
+        b.gen = gen;
+        b.baseTime = now;
+        b.writerId = w.id;
+        w.buf = b;
+        w.data = b.data;
+        w.pos = 0;
+        w.limit = b.data.length;
+        w.gen = gen;
+        w.lastTime = now;
+        w.current = null;
+        w.tables = r.tables[(int) (gen & 1)];
+    }
+
+    private void writeTables(List<ThreadRecord> live) throws IOException {
+        GenerationTables t = r.tables[(int) (gen & 1)];
+        table.reset();
+        for (StackTrace s : t.stackTable()) {
+            table.stack(s, t::string);
+        }
+        record(Wire.STACKS);
+        table.reset();
+        for (ThreadRecord rec : live) {
+            Thread th = rec.thread;
+            table.thread(new ThreadInfo(rec.threadId, th.getName(), rec.virtual, th.isDaemon(),
+                    th.getState() == Thread.State.TERMINATED), t::string);
+        }
+        record(Wire.THREADS);
+        table.reset();
+        for (Map.Entry<String, Long> e : t.stringTable().entrySet()) {
+            table.string(e.getValue(), e.getKey());
+        }
+        record(Wire.STRINGS);
+    }
+
+    private void record(int kind) throws IOException {
+        var body = table.body(gen);
+        enc.record(kind, body.array(), 0, body.size());
+    }
+
+    /** After an I/O failure: give every buffer back so nothing leaks; writers see {@code closed}. */
+    private void recycleEverything() {
+        for (Buffer b = r.full.takeAll(); b != null; b = b.next) {
+            r.pool.give(b);
+        }
+        for (Buffer b : nextGeneration) {
+            r.pool.give(b);
+        }
+        nextGeneration.clear();
+    }
+
+    private long wallClock(long traceTime) {
+        Instant now = Instant.now();
+        long elapsed = r.clock() - traceTime;
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano() - elapsed;
+    }
+}

@@ -1,0 +1,151 @@
+package io.jtrace.recorder;
+
+import io.jtrace.format.Varint;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The owner of one event buffer: Go's M. Each platform thread has one; virtual threads write into
+ * their carrier's. Ownership is a CAS on {@link #busy}: the thread writing an event holds it for
+ * the few nanoseconds of the write, and the background writer holds it while it takes a partial
+ * buffer away at a generation's end. A failed acquire means the tracer re-entered itself (or the
+ * background writer is stealing): the event is dropped and counted, never waited for.
+ *
+ * <p>All fields but {@link #busy} are touched only by the current owner.
+ */
+final class Writer {
+    private static final VarHandle BUSY;
+
+    static {
+        try {
+            BUSY = MethodHandles.lookup().findVarHandle(Writer.class, "busy", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final int id;
+    /** The platform thread this writer belongs to, or null when that can't be known (carriers). */
+    final Thread owner;
+    @SuppressWarnings("unused") // accessed through BUSY
+    private volatile int busy;
+    /** False after the background writer dropped this idle writer from its list. */
+    boolean registered;
+    /** Generations this writer has gone without a buffer (for pruning idle writers). */
+    int idleGenerations;
+
+    Buffer buf;
+    byte[] data;
+    int pos;
+    int limit;
+    long gen = -1;
+    long lastTime;
+    /** The thread of this buffer's last THREAD_SWITCH; null at the start of a buffer. */
+    Thread current;
+    GenerationTables tables;
+    /** The record of {@link #current}. */
+    ThreadRecord currentRecord;
+    /** The timestamp of the event being written (set by {@code Recorder.begin}). */
+    long now;
+
+    Writer(int id, Thread owner) {
+        this.id = id;
+        this.owner = owner;
+    }
+
+    boolean tryAcquire() {
+        return BUSY.compareAndSet(this, 0, 1);
+    }
+
+    void release() {
+        BUSY.setRelease(this, 0);
+    }
+
+    /** Code byte, then the time since the previous timed event of the buffer. */
+    void timed(int code, long now) {
+        long delta = now - lastTime;
+        if (delta < 0) {
+            delta = 0; // clocks of different CPUs may disagree by a few ns; never go backwards
+        } else {
+            lastTime = now;
+        }
+        byte[] d = data;
+        int p = pos;
+        d[p++] = (byte) code;
+        pos = Varint.put(d, p, delta);
+    }
+
+    void untimed(int code) {
+        data[pos++] = (byte) code;
+    }
+
+    void varint(long v) {
+        pos = Varint.put(data, pos, v);
+    }
+
+    /**
+     * A varint byte length, then {@code s} as UTF-8, cut at a character boundary to at most
+     * {@code maxBytes}. Encodes straight into the buffer: no allocation.
+     */
+    void utf8(String s, int maxBytes) {
+        int n = s.length();
+        int len = 0;
+        int chars = 0;
+        while (chars < n) {
+            char c = s.charAt(chars);
+            int size;
+            if (c < 0x80) {
+                size = 1;
+            } else if (c < 0x800) {
+                size = 2;
+            } else if (Character.isHighSurrogate(c) && chars + 1 < n && Character.isLowSurrogate(s.charAt(chars + 1))) {
+                size = 4;
+            } else {
+                size = 3; // lone surrogates become U+FFFD, three bytes
+            }
+            if (len + size > maxBytes) {
+                break;
+            }
+            len += size;
+            chars += size == 4 ? 2 : 1;
+        }
+        byte[] d = data;
+        int p = Varint.put(d, pos, len);
+        for (int i = 0; i < chars; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                d[p++] = (byte) c;
+            } else if (c < 0x800) {
+                d[p++] = (byte) (0xC0 | (c >> 6));
+                d[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                d[p++] = (byte) (0xF0 | (cp >> 18));
+                d[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                d[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                d[p++] = (byte) (0x80 | (cp & 0x3F));
+            } else {
+                if (Character.isSurrogate(c)) {
+                    c = '\uFFFD';
+                }
+                d[p++] = (byte) (0xE0 | (c >> 12));
+                d[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                d[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        pos = p;
+    }
+
+    /** Detaches the current buffer for handoff (null if it holds no events). */
+    Buffer detach() {
+        Buffer b = buf;
+        buf = null;
+        data = null;
+        pos = 0;
+        limit = 0;
+        current = null;
+        tables = null;
+        return b;
+    }
+}

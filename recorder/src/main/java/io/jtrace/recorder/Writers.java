@@ -1,0 +1,93 @@
+package io.jtrace.recorder;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Finds the current thread's {@link Writer} and keeps the list of all writers, which the
+ * background writer walks at every generation's end to take partial buffers away.
+ *
+ * <p>Platform threads each get a writer of their own. A virtual thread uses its carrier's writer
+ * when the JDK's carrier-local storage is open to us (the agent opens it; so does
+ * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}); otherwise it takes one of a few
+ * shared writers, chosen by thread id and acquired by CAS. Never a writer per virtual thread.
+ */
+abstract class Writers {
+    private final CopyOnWriteArrayList<Writer> all = new CopyOnWriteArrayList<>();
+    private final AtomicInteger ids = new AtomicInteger();
+
+    /** The best implementation this JVM allows. */
+    static Writers create() {
+        if (carrierLocalsOpen()) {
+            return CarrierLocalWriters.create();
+        }
+        return new SharedVirtualWriters();
+    }
+
+    /** Whether java.base exports jdk.internal.misc to us, so CarrierLocalWriters can link. */
+    static boolean carrierLocalsOpen() {
+        return Object.class.getModule().isExported("jdk.internal.misc", Writers.class.getModule());
+    }
+
+    /** The current thread's writer, owned by the caller until {@link Writer#release}; null if busy. */
+    abstract Writer acquire();
+
+    /** A human-readable name of the strategy, for diagnostics. */
+    abstract String strategy();
+
+    final Writer newWriter(Thread owner) {
+        Writer w = new Writer(ids.incrementAndGet(), owner);
+        register(w);
+        return w;
+    }
+
+    final void register(Writer w) {
+        w.registered = true;
+        all.add(w);
+    }
+
+    final void unregister(Writer w) {
+        w.registered = false;
+        all.remove(w);
+    }
+
+    final List<Writer> all() {
+        return all;
+    }
+
+    /** Platform threads: a writer each, in a plain ThreadLocal. Virtual threads: shared writers. */
+    static final class SharedVirtualWriters extends Writers {
+        private static final int SHARED = Integer.highestOneBit(Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+        private final ThreadLocal<Writer> local = ThreadLocal.withInitial(() -> newWriter(Thread.currentThread()));
+        private final Writer[] shared = new Writer[SHARED];
+
+        SharedVirtualWriters() {
+            for (int i = 0; i < SHARED; i++) {
+                shared[i] = newWriter(null);
+            }
+        }
+
+        @Override
+        Writer acquire() {
+            Thread t = Thread.currentThread();
+            if (!t.isVirtual()) {
+                Writer w = local.get();
+                return w.tryAcquire() ? w : null;
+            }
+            int start = (int) t.threadId();
+            for (int i = 0; i < SHARED; i++) {
+                Writer w = shared[(start + i) & (SHARED - 1)];
+                if (w.tryAcquire()) {
+                    return w;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        String strategy() {
+            return "thread-local writers, " + SHARED + " shared writers for virtual threads";
+        }
+    }
+}
