@@ -83,7 +83,7 @@ public final class TraceReader implements AutoCloseable {
             return null;
         }
         if (rec.kind != Wire.GEN_BEGIN) {
-            throw new TraceFormatException(rec.offset - 1, "expected a generation start, found record kind " + rec.kind);
+            throw new TraceFormatException(rec.start, "expected a generation start, found record kind " + rec.kind);
         }
         BodyCursor c = rec.cursor();
         long gen = c.varint();
@@ -114,7 +114,7 @@ public final class TraceReader implements AutoCloseable {
                     lastGeneration = gen;
                     return g.build(endTime, offset - genStart, specs);
                 }
-                default -> throw new TraceFormatException(rec.offset - 1,
+                default -> throw new TraceFormatException(rec.start,
                         "record kind " + rec.kind + " is not allowed inside a generation");
             }
         }
@@ -134,11 +134,14 @@ public final class TraceReader implements AutoCloseable {
     private void readHeader() throws IOException {
         byte[] h = in.readNBytes(Wire.HEADER_BYTES);
         offset += h.length;
-        if (h.length < Wire.MAGIC.length || !Arrays.equals(h, 0, Wire.MAGIC.length, Wire.MAGIC, 0, Wire.MAGIC.length)) {
+        int magicBytes = Math.min(h.length, Wire.MAGIC.length);
+        if (!Arrays.equals(h, 0, magicBytes, Wire.MAGIC, 0, magicBytes)) {
             throw new TraceFormatException(0, "not a jtrace trace (bad magic)");
         }
         if (h.length < Wire.HEADER_BYTES) {
-            throw new TraceFormatException(h.length, "trace header is cut short");
+            // an empty file, or the start of a trace: the recording was cut inside its header
+            throw new TraceFormatException(h.length, "trace header is cut short (" + h.length + " of "
+                    + Wire.HEADER_BYTES + " bytes)");
         }
         int version = h[Wire.MAGIC.length] & 0xFF;
         if (version != Wire.VERSION) {
@@ -150,7 +153,7 @@ public final class TraceReader implements AutoCloseable {
             throw new TraceFormatException(offset, "trace header is cut short");
         }
         if (rec.kind != Wire.SPECS) {
-            throw new TraceFormatException(rec.offset - 1, "expected the event spec table, found record kind " + rec.kind);
+            throw new TraceFormatException(rec.start, "expected the event spec table, found record kind " + rec.kind);
         }
         BodyCursor c = rec.cursor();
         int n = c.count(4, "event spec count");
@@ -173,6 +176,7 @@ public final class TraceReader implements AutoCloseable {
 
     /** One record, or null when the input ends before the record is complete. */
     private Rec readRecord() throws IOException {
+        long start = offset;
         int kind = in.read();
         if (kind < 0) {
             return null;
@@ -204,10 +208,11 @@ public final class TraceReader implements AutoCloseable {
         if (body.length < len) {
             return null;
         }
-        return new Rec(kind, body, bodyOffset);
+        return new Rec(kind, body, bodyOffset, start);
     }
 
-    private record Rec(int kind, byte[] body, long offset) {
+    /** A record: its kind, body, the body's offset and the offset of the kind byte. */
+    private record Rec(int kind, byte[] body, long offset, long start) {
         BodyCursor cursor() {
             return new BodyCursor(body, offset);
         }
@@ -232,7 +237,7 @@ public final class TraceReader implements AutoCloseable {
         }
 
         void batch(byte[] body, long offset) {
-            batches.add(new Rec(Wire.BATCH, body, offset));
+            batches.add(new Rec(Wire.BATCH, body, offset, -1));
         }
 
         private void checkGen(BodyCursor c, String table) throws TraceFormatException {

@@ -1,0 +1,72 @@
+package io.jtrace.analysis;
+
+import io.jtrace.format.Event;
+import io.jtrace.format.EventType;
+import io.jtrace.format.Generation;
+import io.jtrace.format.TraceReader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The summary {@code jtrace stats} prints, computed in one streaming pass (memory: one
+ * generation plus the set of thread ids).
+ *
+ * @param durationNanos  from the first generation's start to the last one's end
+ * @param generations    complete generations read
+ * @param threads        distinct threads that appear in events or thread tables
+ * @param events         events by type
+ * @param totalEvents    all events
+ * @param bytes          bytes of the file read
+ * @param lostEvents     events the recorder dropped
+ * @param skippedEvents  events of types this reader does not know
+ * @param truncated      the trace ended without its end record
+ */
+public record TraceStats(long durationNanos, long generations, long threads, Map<EventType, Long> events,
+                         long totalEvents, long bytes, long lostEvents, long skippedEvents, boolean truncated) {
+
+    /** Average encoded size of an event, trace overhead (header, tables) included. */
+    public double bytesPerEvent() {
+        return totalEvents == 0 ? 0 : (double) bytes / totalEvents;
+    }
+
+    /** Reads {@code file} and summarizes it; throws on a file that is not a valid trace. */
+    public static TraceStats of(Path file) throws IOException {
+        try (TraceReader reader = TraceReader.open(file)) {
+            Map<EventType, Long> byType = new EnumMap<>(EventType.class);
+            Set<Long> threads = new HashSet<>();
+            long first = -1;
+            long last = 0;
+            long generations = 0;
+            long total = 0;
+            long lost = 0;
+            long skipped = 0;
+            Generation g;
+            while ((g = reader.next()) != null) {
+                generations++;
+                if (first < 0) {
+                    first = g.startTime();
+                }
+                last = g.endTime();
+                lost += g.lostEvents();
+                skipped += g.skippedEvents();
+                threads.addAll(g.threads().keySet());
+                for (Event e : g.events()) {
+                    byType.merge(e.type(), 1L, Long::sum);
+                    if (e.thread() != 0) {
+                        threads.add(e.thread());
+                    }
+                    total++;
+                }
+            }
+            long bytes = reader.truncated() ? reader.bytesRead() : Files.size(file);
+            return new TraceStats(first < 0 ? 0 : last - first, generations, threads.size(), byType, total,
+                    bytes, lost, skipped, reader.truncated());
+        }
+    }
+}

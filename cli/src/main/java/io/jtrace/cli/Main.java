@@ -1,0 +1,61 @@
+package io.jtrace.cli;
+
+import io.jtrace.format.TraceFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+/** The {@code jtrace} command. */
+@Command(name = "jtrace", mixinStandardHelpOptions = true, version = "jtrace 0.1.0 (trace format v1)",
+        description = "An execution tracer for the JVM: record what every thread does, then ask the trace.",
+        subcommands = {DemoCommand.class, StatsCommand.class, DumpCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = run(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line and returns the exit code: 0 ok, 1 failed, 2 bad usage. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("jtrace: " + describe(e));
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** One line that says what went wrong, without a stack trace for expected failures. */
+    static String describe(Exception e) {
+        if (e instanceof NoSuchFileException n) {
+            return "no such file: " + n.getFile();
+        }
+        if (e instanceof AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (e instanceof TraceFormatException t) {
+            return "not a valid trace: " + t.getMessage();
+        }
+        if (e instanceof IllegalArgumentException) {
+            return e.getMessage();
+        }
+        if (e instanceof IOException) {
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        return e.toString();
+    }
+}
