@@ -22,23 +22,30 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
         /** No stacks: events carry stack id 0. */
         OFF,
         /** Materialized frames from StackWalker: the reference tier. */
-        SLOW
+        SLOW,
+        /**
+         * The VM's raw walk, deduplicated per generation and symbolized once per unique stack;
+         * falls back to SLOW (with one warning) where the JDK's internals are closed.
+         */
+        FAST
     }
 
     public TraceOptions {
-        check(generationPeriod.toMillis() >= 10 && generationPeriod.toHours() < 24, "period", "between 10ms and 24h");
+        // compareTo, not toMillis(): that overflows (ArithmeticException) for huge durations
+        check(generationPeriod.compareTo(Duration.ofMillis(10)) >= 0 && generationPeriod.compareTo(Duration.ofHours(24)) < 0,
+                "period", "between 10ms and 24h");
         check(bufferBytes >= 1024 && bufferBytes <= (16 << 20), "buffer", "between 1k and 16m");
         check(generationBytes >= bufferBytes && generationBytes <= (1L << 30), "genbytes", "between one buffer and 1g");
         check(budgetBytes >= 4L * bufferBytes && budgetBytes <= (1L << 34), "budget", "between 4 buffers and 16g");
         check(stackDepth >= 1 && stackDepth <= 4096, "stackdepth", "between 1 and 4096");
         if (stacks == null) {
-            throw new IllegalArgumentException("stacks must be off or slow");
+            throw new IllegalArgumentException("stacks must be off, slow or fast");
         }
     }
 
-    /** One-second generations of at most 16 MiB, 16 KiB buffers, a 32 MiB budget, slow stacks of 128 frames. */
+    /** One-second generations of at most 16 MiB, 16 KiB buffers, a 32 MiB budget, fast stacks of 128 frames. */
     public static TraceOptions defaults() {
-        return new TraceOptions(Duration.ofSeconds(1), 16L << 20, 16 << 10, 32L << 20, Stacks.SLOW, 128);
+        return new TraceOptions(Duration.ofSeconds(1), 16L << 20, 16 << 10, 32L << 20, Stacks.FAST, 128);
     }
 
     public TraceOptions withGenerationPeriod(Duration d) {
@@ -68,7 +75,7 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
     /**
      * Applies {@code key=value} pairs separated by commas to the defaults: {@code period} (e.g. 1s,
      * 500ms), {@code genbytes}, {@code buffer}, {@code budget} (sizes: 64k, 16m, 1g or bytes),
-     * {@code stacks} (off|slow), {@code stackdepth}. Keys in {@code ignoredKeys} are left for the
+     * {@code stacks} (off|slow|fast), {@code stackdepth}. Keys in {@code ignoredKeys} are left for the
      * caller. Throws IllegalArgumentException with a one-line message naming the bad option.
      */
     public static TraceOptions parse(String spec, String... ignoredKeys) {
@@ -99,10 +106,11 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
                 case "budget" -> o.withBudgetBytes(size(key, value));
                 case "stacks" -> o.withStacks(switch (value.toLowerCase(Locale.ROOT)) {
                     case "off" -> Stacks.OFF;
-                    case "slow", "on" -> Stacks.SLOW;
-                    default -> throw new IllegalArgumentException("option stacks=" + value + ": expected off or slow");
+                    case "slow" -> Stacks.SLOW;
+                    case "fast", "on" -> Stacks.FAST;
+                    default -> throw new IllegalArgumentException("option stacks=" + value + ": expected off, slow or fast");
                 });
-                case "stackdepth" -> o.withStackDepth((int) number(key, value));
+                case "stackdepth" -> o.withStackDepth(Math.clamp(number(key, value), Integer.MIN_VALUE, Integer.MAX_VALUE));
                 default -> throw new IllegalArgumentException("unknown option '" + key
                         + "' (known: period, genbytes, buffer, budget, stacks, stackdepth)");
             };
@@ -143,6 +151,14 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
     }
 
     private static Duration duration(String key, String v) {
+        try {
+            return parseDuration(key, v);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("option " + key + "=" + v + ": out of range");
+        }
+    }
+
+    private static Duration parseDuration(String key, String v) {
         String s = v.toLowerCase(Locale.ROOT);
         if (s.endsWith("ms")) {
             return Duration.ofMillis(number(key, s.substring(0, s.length() - 2)));

@@ -1,18 +1,15 @@
 package io.jtrace.agent;
 
-import io.jtrace.Trace;
-import io.jtrace.TraceOptions;
-
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
+import java.util.jar.JarFile;
 
 /**
- * {@code -javaagent:jtrace-agent.jar=file=app.jtrace,period=1s,…}: starts recording before
- * {@code main} and stops at JVM exit. For now it records the application's own annotations
- * (tasks, regions, logs) and thread statuses; instrumentation of JDK classes comes with the
- * agent issue. Bad options: one line on stderr, and the application runs untraced.
+ * {@code -javaagent:jtrace-agent.jar=file=app.jtrace,…}: records a complete execution trace of
+ * an unmodified application. This class runs in the application class loader and only puts the
+ * agent jar on the bootstrap class path, so that the JDK classes it instruments can call the
+ * hooks and the recorder; everything else happens in {@link Startup}, loaded from there (a second
+ * copy of the recorder in the application loader would record nothing).
  */
 public final class Agent {
     private Agent() {}
@@ -27,24 +24,16 @@ public final class Agent {
 
     private static void start(String args, Instrumentation inst) {
         try {
-            String file = "jtrace.jtrace";
-            for (String part : args == null ? new String[0] : args.split(",")) {
-                if (part.startsWith("file=")) {
-                    file = part.substring("file=".length());
-                }
-            }
-            TraceOptions options = TraceOptions.parse(args, "file");
-            openCarrierLocals(inst);
-            Trace.start(Path.of(file), options);
+            Path jar = Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            inst.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+            Class.forName("io.jtrace.agent.Startup", true, null)
+                    .getMethod("start", String.class, Instrumentation.class)
+                    .invoke(null, args, inst);
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            System.err.println("jtrace: not tracing: " + cause);
         } catch (Exception | LinkageError e) {
-            System.err.println("jtrace: not tracing: " + (e.getMessage() == null ? e : e.getMessage()));
+            System.err.println("jtrace: not tracing: " + e);
         }
-    }
-
-    /** Opens jdk.internal.misc to the recorder so virtual threads write into carrier buffers. */
-    private static void openCarrierLocals(Instrumentation inst) {
-        Module base = Object.class.getModule();
-        Module recorder = Trace.class.getModule();
-        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(recorder)), Map.of(), Set.of(), Map.of());
     }
 }

@@ -1,6 +1,8 @@
 package io.jtrace.analysis;
 
 import io.jtrace.format.Event;
+import io.jtrace.analysis.state.ThreadStateMachine;
+import io.jtrace.analysis.state.ValidationError;
 import io.jtrace.format.EventType;
 import io.jtrace.format.Generation;
 import io.jtrace.format.TraceReader;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,9 +29,12 @@ import java.util.Set;
  * @param lostEvents     events the recorder dropped
  * @param skippedEvents  events of types this reader does not know
  * @param truncated      the trace ended without its end record
+ * @param validationErrors impossible state transitions found by the {@link ThreadStateMachine}
+ * @param firstErrors    the first few of them
  */
 public record TraceStats(long durationNanos, long generations, long threads, Map<EventType, Long> events,
-                         long totalEvents, long bytes, long lostEvents, long skippedEvents, boolean truncated) {
+                         long totalEvents, long bytes, long lostEvents, long skippedEvents, boolean truncated,
+                         long validationErrors, List<ValidationError> firstErrors) {
 
     /** Average encoded size of an event, trace overhead (header, tables) included. */
     public double bytesPerEvent() {
@@ -40,6 +46,7 @@ public record TraceStats(long durationNanos, long generations, long threads, Map
         try (TraceReader reader = TraceReader.open(file)) {
             Map<EventType, Long> byType = new EnumMap<>(EventType.class);
             Set<Long> threads = new HashSet<>();
+            ThreadStateMachine states = new ThreadStateMachine();
             long first = -1;
             long last = 0;
             long generations = 0;
@@ -56,6 +63,7 @@ public record TraceStats(long durationNanos, long generations, long threads, Map
                 lost += g.lostEvents();
                 skipped += g.skippedEvents();
                 threads.addAll(g.threads().keySet());
+                states.generation(g);
                 for (Event e : g.events()) {
                     byType.merge(e.type(), 1L, Long::sum);
                     if (e.thread() != 0) {
@@ -66,7 +74,8 @@ public record TraceStats(long durationNanos, long generations, long threads, Map
             }
             long bytes = reader.truncated() ? reader.bytesRead() : Files.size(file);
             return new TraceStats(first < 0 ? 0 : last - first, generations, threads.size(), byType, total,
-                    bytes, lost, skipped, reader.truncated());
+                    bytes, lost, skipped, reader.truncated(), states.errorCount(),
+                    List.copyOf(states.errors().subList(0, Math.min(10, states.errors().size()))));
         }
     }
 }

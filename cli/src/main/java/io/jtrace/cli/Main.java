@@ -15,7 +15,8 @@ import java.nio.file.NoSuchFileException;
 /** The {@code jtrace} command. */
 @Command(name = "jtrace", mixinStandardHelpOptions = true, version = "jtrace 0.1.0 (trace format v1)",
         description = "An execution tracer for the JVM: record what every thread does, then ask the trace.",
-        subcommands = {DemoCommand.class, StatsCommand.class, DumpCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RecordCommand.class, StatsCommand.class, DumpCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -50,7 +51,7 @@ public final class Main {
         if (e instanceof TraceFormatException t) {
             return "not a valid trace: " + t.getMessage();
         }
-        if (e instanceof IllegalArgumentException) {
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return e.getMessage();
         }
         if (e instanceof IOException) {

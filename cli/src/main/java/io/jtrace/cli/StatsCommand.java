@@ -59,6 +59,10 @@ final class StatsCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "skipped events: %,d (types this version does not know)%n", s.skippedEvents());
         }
         out.printf(Locale.ROOT, "truncated:      %s%n", s.truncated() ? "yes" : "no");
+        out.printf(Locale.ROOT, "validation:     %,d errors%n", s.validationErrors());
+        for (var e : s.firstErrors()) {
+            out.println("  " + e);
+        }
         out.println("events by type:");
         for (Map.Entry<EventType, Long> e : s.events().entrySet()) {
             out.printf(Locale.ROOT, "  %-16s %,12d%n", e.getKey().name(), e.getValue());
@@ -82,6 +86,12 @@ final class StatsCommand implements Callable<Integer> {
             j.writeNumberField("lostEvents", s.lostEvents());
             j.writeNumberField("skippedEvents", s.skippedEvents());
             j.writeBooleanField("truncated", s.truncated());
+            j.writeNumberField("validationErrors", s.validationErrors());
+            j.writeArrayFieldStart("firstValidationErrors");
+            for (var e : s.firstErrors()) {
+                j.writeString(e.toString());
+            }
+            j.writeEndArray();
             j.writeEndObject();
         }
         out.println();

@@ -91,6 +91,7 @@ class CliTest {
         assertThat(s.get("bytesPerEvent").asDouble()).isEqualTo((double) Files.size(trace) / s.get("totalEvents").asLong());
         assertThat(s.get("truncated").asBoolean()).isFalse();
         assertThat(s.get("lostEvents").asLong()).isZero();
+        assertThat(s.get("validationErrors").asLong()).as(s.get("firstValidationErrors").toString()).isZero();
     }
 
     @Test

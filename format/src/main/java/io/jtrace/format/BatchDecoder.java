@@ -53,7 +53,7 @@ final class BatchDecoder {
             }
             String tail = null;
             if (spec.hasTail()) {
-                int len = c.bounded(c.remaining(), "tail length");
+                int len = c.length("tail length");
                 byte[] b = new byte[len];
                 for (int i = 0; i < len; i++) {
                     b[i] = (byte) c.u8();

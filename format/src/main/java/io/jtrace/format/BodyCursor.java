@@ -77,8 +77,19 @@ final class BodyCursor {
         return bounded(remaining() / Math.max(1, minBytes), what);
     }
 
+    /** A varint byte length that must fit in what is left of the body after it. */
+    int length(String what) throws TraceFormatException {
+        long at = offset();
+        long v = varint();
+        if (v < 0 || v > remaining()) {
+            throw new TraceFormatException(at, what + " " + Long.toUnsignedString(v) + " exceeds the "
+                    + remaining() + " bytes left in the record");
+        }
+        return (int) v;
+    }
+
     String string() throws TraceFormatException {
-        int len = bounded(remaining(), "string length");
+        int len = length("string length");
         String s = new String(b, pos, len, StandardCharsets.UTF_8);
         pos += len;
         return s;

@@ -7,6 +7,11 @@ import jdk.internal.misc.CarrierThreadLocal;
  * {@code CarrierThreadLocal} keeps its value on the carrier even when read from a mounted
  * virtual thread (10,000 virtual threads → as many writers as carriers).
  *
+ * <p>A virtual thread can be unmounted in the middle of an event (it blocked on a lock inside the
+ * tracer's tables) and keeps its carrier's writer until it is mounted again, possibly elsewhere.
+ * Meanwhile the other virtual threads on that carrier write into a few spare writers instead of
+ * losing their events.
+ *
  * <p>Only loaded after {@link Writers#carrierLocalsOpen()} said yes: linking this class needs
  * {@code jdk.internal.misc} exported to us.
  */
@@ -20,6 +25,15 @@ final class CarrierLocalWriters extends Writers {
         }
     };
 
+    private static final int SPARES = Integer.highestOneBit(Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+    private final Writer[] spares = new Writer[SPARES];
+
+    private CarrierLocalWriters() {
+        for (int i = 0; i < SPARES; i++) {
+            spares[i] = newWriter(null);
+        }
+    }
+
     static Writers create() {
         return new CarrierLocalWriters();
     }
@@ -27,7 +41,23 @@ final class CarrierLocalWriters extends Writers {
     @Override
     Writer acquire() {
         Writer w = local.get();
-        return w.tryAcquire() ? w : null;
+        Thread t = Thread.currentThread();
+        if (w.tryAcquire()) {
+            w.holder = t;
+            return w;
+        }
+        if (!t.isVirtual() || w.holder == t) {
+            return null; // the tracer re-entered itself
+        }
+        int start = (int) t.threadId();
+        for (int i = 0; i < SPARES; i++) {
+            Writer s = spares[(start + i) & (SPARES - 1)];
+            if (s.tryAcquire()) {
+                s.holder = t;
+                return s;
+            }
+        }
+        return null;
     }
 
     @Override

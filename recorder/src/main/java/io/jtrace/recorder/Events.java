@@ -177,6 +177,143 @@ public final class Events {
         }
     }
 
+    /** Leaves the frames of {@code classes} (hook classes calling into this one) out of every stack. */
+    public static void hideFrames(Class<?>... classes) {
+        SlowStacks.hide(classes);
+    }
+
+    // ---- state-aware entry points for the agent's hooks (see Recorder) ----
+
+    /** The current thread enters a blocking call; a nested one records nothing more. */
+    public static void blockIfRunning(BlockReason reason, String blocker) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.blockIfRunning(reason, blocker);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current thread returns from a blocking call; {@code fallback} is the waker if none was seen. */
+    public static void blockingCallReturned(WakerKind fallback) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.blockingCallReturned(fallback);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current thread wakes {@code target} (unpark, interrupt). */
+    public static void wake(Thread target) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.wake(target);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The JDK wakes {@code target}: a timer, or a helper thread whose name must not stand for the waker. */
+    public static void wokenBy(Thread target, WakerKind waker) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.wokenBy(target, waker);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current carrier mounts {@code vthread}; a missed wake-up is written first (waker unknown). */
+    public static void mountWoken(Thread vthread) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.mountWoken(vthread);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current carrier unmounted {@code vthread}; {@code blockedAs} is the reason of a block no park hook saw. */
+    public static void unmount(Thread vthread, UnmountReason reason, BlockReason blockedAs) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.unmount(vthread, reason, blockedAs);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current thread enters a blocking native call ({@code what}: "file read", …); nested calls record one. */
+    public static void nativeCallEnter(String what) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.nativeCallEnter(what);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    public static void nativeCallExit() {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.nativeCallExit();
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** The current thread's unparks are I/O readiness (the JDK's poller) while {@code on}. */
+    public static void wakingForIo(boolean on) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.wakingForIo(on);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** Blocks of the current thread are for {@code reason} until {@link #endReasonContext()}. */
+    public static void reasonContext(BlockReason reason) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.reasonContext(reason);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    public static void endReasonContext() {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.endReasonContext();
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
     private static void numbers(EventType type, long a, long b, int count) {
         Recorder r = Recorder.active;
         if (r != null) {

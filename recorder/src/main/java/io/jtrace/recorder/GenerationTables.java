@@ -3,7 +3,6 @@ package io.jtrace.recorder;
 import io.jtrace.format.StackFrame;
 import io.jtrace.format.StackTrace;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class GenerationTables {
     private final ConcurrentHashMap<String, Long> strings = new ConcurrentHashMap<>();
     private final AtomicLong nextString = new AtomicLong();
-    private final ConcurrentHashMap<CapturedStack, Long> stacks = new ConcurrentHashMap<>();
-    private final AtomicLong nextStack = new AtomicLong();
+    /** Null when stacks are off. */
+    private final StackTable stacks;
+
+    GenerationTables(StackTier tier) {
+        this.stacks = tier == null ? null : tier.newTable();
+    }
 
     /** The id of {@code s} in this generation; 0 for null or empty. */
     long string(String s) {
@@ -33,30 +36,24 @@ final class GenerationTables {
         return strings.computeIfAbsent(s, k -> nextString.incrementAndGet());
     }
 
-    /** The id of {@code stack} in this generation; 0 for null. */
-    long stack(CapturedStack stack) {
-        if (stack == null) {
-            return 0;
-        }
-        Long id = stacks.get(stack);
-        if (id != null) {
-            return id;
-        }
-        return stacks.computeIfAbsent(stack, k -> nextStack.incrementAndGet());
+    /** The id of a stack the tier captured; 0 for null (no stack). */
+    long stack(Object captured) {
+        return captured == null || stacks == null ? 0 : stacks.id(captured);
     }
 
     /** The symbolized stacks; their frame strings are interned into this generation's strings. */
     List<StackTrace> stackTable() {
-        List<StackTrace> list = new ArrayList<>(stacks.size());
-        for (Map.Entry<CapturedStack, Long> e : stacks.entrySet()) {
-            List<StackFrame> frames = e.getKey().frames();
-            for (StackFrame f : frames) {
+        if (stacks == null) {
+            return List.of();
+        }
+        List<StackTrace> list = stacks.symbolize();
+        for (StackTrace s : list) {
+            for (StackFrame f : s.frames()) {
                 string(f.className());
                 string(f.methodName());
                 string(f.descriptor());
                 string(f.fileName());
             }
-            list.add(new StackTrace(e.getValue(), frames, e.getKey().truncated()));
         }
         return list;
     }
@@ -69,7 +66,8 @@ final class GenerationTables {
     void clear() {
         strings.clear();
         nextString.set(0);
-        stacks.clear();
-        nextStack.set(0);
+        if (stacks != null) {
+            stacks.clear();
+        }
     }
 }

@@ -10,6 +10,9 @@ import io.jtrace.format.Wire;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +38,17 @@ final class GenerationWriter implements Runnable {
     /** Writers unused for this many generations leave the list (they rejoin on next use). */
     private static final int IDLE_GENERATIONS_BEFORE_PRUNE = 10;
 
+    /** Null where the runtime has no java.management module. */
+    private static final MemoryMXBean MEMORY = memoryBean();
+
+    private static MemoryMXBean memoryBean() {
+        try {
+            return ManagementFactory.getMemoryMXBean();
+        } catch (LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+
     private final Recorder r;
     private final OutputStream out;
     private final boolean closeOut;
@@ -59,6 +73,7 @@ final class GenerationWriter implements Runnable {
         try {
             enc.header();
             enc.beginGeneration(gen, genStart, wallClock(genStart));
+            writeStatuses(List.of()); // the first generation's heap sample
             long period = r.options.generationPeriod().toNanos();
             long limit = r.options.generationBytes();
             while (!stopRequested) {
@@ -110,11 +125,50 @@ final class GenerationWriter implements Runnable {
             Buffer next = b.next;
             if (b.gen == gen) {
                 writeBatch(b);
+            } else if (b.gen < gen) {
+                // A writer that was stuck mid-event past the end of its generation (see
+                // takePartialBuffers): that generation's tables are written, so its events can't be.
+                r.lost.addAndGet(countEvents(b));
+                r.pool.give(b);
             } else {
                 nextGeneration.add(b); // written after this generation closes
             }
             b = next;
         }
+    }
+
+    /** The events in a filled buffer (THREAD_SWITCH only says whose the next events are). */
+    private static long countEvents(Buffer b) {
+        byte[] d = b.data;
+        long events = 0;
+        int p = 0;
+        while (p < b.length) {
+            EventType type = EventType.ofCode(d[p++] & 0xFF);
+            if (type == null) {
+                return Math.max(1, events); // cannot happen: the recorder writes only known types
+            }
+            int varints = type.args.size() + (type.timed ? 1 : 0);
+            for (int i = 0; i < varints; i++) {
+                while (d[p++] < 0) {
+                    // continuation bytes
+                }
+            }
+            if (type.hasTail) {
+                long len = 0;
+                for (int shift = 0; ; shift += 7) {
+                    byte x = d[p++];
+                    len |= (long) (x & 0x7F) << shift;
+                    if (x >= 0) {
+                        break;
+                    }
+                }
+                p += (int) len;
+            }
+            if (type != EventType.THREAD_SWITCH) {
+                events++;
+            }
+        }
+        return events;
     }
 
     private void writeBatch(Buffer b) throws IOException {
@@ -158,12 +212,12 @@ final class GenerationWriter implements Runnable {
         for (Writer w : r.writers.all()) {
             long deadline = System.nanoTime() + STEAL_PATIENCE_NANOS;
             boolean owned;
-            while (!(owned = w.tryAcquire()) && System.nanoTime() < deadline) {
+            while (!(owned = w.tryAcquireToSteal()) && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
                 Thread.yield();
             }
             if (!owned) {
-                r.lost.incrementAndGet(); // a writer stuck mid-event: its buffer is written when it rolls
+                r.lost.incrementAndGet(); // a writer stuck mid-event: its buffer is dropped when it rolls
                 continue;
             }
             try {
@@ -190,18 +244,20 @@ final class GenerationWriter implements Runnable {
             return;
         }
         try {
+            if (MEMORY != null && roomFor(w)) {
+                // the heap at the generation's start: one sample per generation is cheap and
+                // enough for a memory track; GC pauses come from the JDK's own events
+                MemoryUsage heap = MEMORY.getHeapMemoryUsage();
+                w.timed(EventType.HEAP.code, r.clock());
+                w.varint(heap.getUsed());
+                w.varint(heap.getCommitted());
+            }
             for (ThreadRecord t : live) {
                 if (t.thread.getState() == Thread.State.TERMINATED) {
                     continue;
                 }
-                if (w.gen != gen || w.pos + Recorder.MAX_EVENT_BYTES > w.limit) {
-                    r.handOff(w);
-                    Buffer b = r.pool.take();
-                    if (b == null) {
-                        r.lost.incrementAndGet();
-                        return;
-                    }
-                    attach(w, b);
+                if (!roomFor(w)) {
+                    return;
                 }
                 int state = t.state;
                 int reason = t.reason;
@@ -215,6 +271,21 @@ final class GenerationWriter implements Runnable {
         } finally {
             w.release();
         }
+    }
+
+    /** Makes room for one event in a buffer of the new generation; false (and counted) if there is none. */
+    private boolean roomFor(Writer w) {
+        if (w.gen == gen && w.pos + Recorder.MAX_EVENT_BYTES <= w.limit) {
+            return true;
+        }
+        r.handOff(w);
+        Buffer b = r.pool.take();
+        if (b == null) {
+            r.lost.incrementAndGet();
+            return false;
+        }
+        attach(w, b);
+        return true;
     }
 
     private void attach(Writer w, Buffer b) {

@@ -39,13 +39,14 @@ public final class Recorder {
     /** Set when the last generation is being written: events are dropped from then on. */
     volatile boolean closed;
 
-    final GenerationTables[] tables = {new GenerationTables(), new GenerationTables()};
+    final GenerationTables[] tables;
     final ThreadRegistry threads = new ThreadRegistry();
     final Writers writers = Writers.create();
     final BufferPool pool;
     final FullBuffers full = new FullBuffers();
     final AtomicLong lost = new AtomicLong();
-    private final StackCapture stacks;
+    /** The stack tier in use, or null when stacks are off. */
+    private final StackTier stacks;
     final GenerationWriter background;
     private final Thread backgroundThread;
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -53,7 +54,8 @@ public final class Recorder {
     Recorder(OutputStream out, boolean closeOut, TraceOptions options) {
         this.options = options;
         this.pool = new BufferPool(options.bufferBytes(), (int) Math.min(1 << 24, options.budgetBytes() / options.bufferBytes()));
-        this.stacks = options.stacks() == TraceOptions.Stacks.OFF ? null : new StackCapture(options.stackDepth());
+        this.stacks = StackTier.of(options);
+        this.tables = new GenerationTables[] {new GenerationTables(stacks), new GenerationTables(stacks)};
         this.background = new GenerationWriter(this, out, closeOut);
         this.backgroundThread = Thread.ofPlatform().name("jtrace-writer").daemon().unstarted(background);
     }
@@ -120,7 +122,15 @@ public final class Recorder {
      * {@code Writer.now}.
      */
     Writer begin(int need) {
-        Thread t = Thread.currentThread();
+        return begin(Thread.currentThread(), need);
+    }
+
+    /**
+     * {@link #begin(int)} for an event of {@code t}, which is the current thread or a virtual
+     * thread the current carrier acts for (a virtual thread that blocked on a monitor is seen only
+     * after it unmounted).
+     */
+    Writer begin(Thread t, int need) {
         if (t == backgroundThread) {
             return null; // the tracer never traces itself
         }
@@ -144,6 +154,12 @@ public final class Recorder {
         }
         if (w.current != t) {
             switchThread(w, t, now);
+        }
+        if (w.currentRecord.startPending) {
+            // the first event of a thread we saw created: it has started running
+            w.currentRecord.startPending = false;
+            w.timed(EventType.THREAD_START.code, now);
+            w.currentRecord.setState(ThreadState.RUNNING, 0);
         }
         w.now = now;
         return w;
@@ -195,8 +211,9 @@ public final class Recorder {
         w.untimed(EventType.THREAD_SWITCH.code);
         w.varint(t.threadId());
         w.current = t;
-        w.currentRecord = threads.get(t, ThreadState.RUNNING);
-        ensureStatus(w, w.currentRecord, now);
+        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        w.currentRecord = r;
+        ensureStatus(w, r, now);
     }
 
     /** Writes {@code r}'s STATUS if it is the thread's first appearance in this generation. */
@@ -218,14 +235,20 @@ public final class Recorder {
         return r;
     }
 
-    private CapturedStack stack() {
+    /** The current stack in the tier's raw form (before the writer is taken: it may be slow). */
+    private Object stack() {
         return stacks == null ? null : stacks.capture();
+    }
+
+    /** The stack tier in use ("fast", "slow") or "off". */
+    public String stackTier() {
+        return stacks == null ? "off" : stacks.name();
     }
 
     // ---- events: threads and scheduling (called by the agent's hooks through Events) ----
 
     void threadCreate(Thread created) {
-        CapturedStack st = stack();
+        Object st = stack();
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
@@ -237,6 +260,7 @@ public final class Recorder {
             w.varint(r.threadId);
             w.varint(stackId);
             r.setState(ThreadState.RUNNABLE, 0);
+            r.startPending = created.getState() == Thread.State.NEW; // from Thread.start: it runs next
         } finally {
             w.release();
         }
@@ -272,7 +296,7 @@ public final class Recorder {
     }
 
     void block(BlockReason reason, String blocker) {
-        CapturedStack st = stack();
+        Object st = stack();
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
@@ -291,23 +315,26 @@ public final class Recorder {
     }
 
     void unblock(Thread target, WakerKind waker, long wakerThread) {
-        CapturedStack st = waker == WakerKind.CURRENT ? stack() : null;
+        Object st = waker == WakerKind.CURRENT ? stack() : null;
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
         try {
             ThreadRecord r = other(w, target, ThreadState.BLOCKED);
-            long stackId = w.tables.stack(st);
-            w.timed(EventType.UNBLOCK.code, w.now);
-            w.varint(r.threadId);
-            w.varint(waker.code);
-            w.varint(wakerThread);
-            w.varint(stackId);
+            writeUnblock(w, r, waker, wakerThread, w.tables.stack(st));
             r.setState(ThreadState.RUNNABLE, 0);
         } finally {
             w.release();
         }
+    }
+
+    private static void writeUnblock(Writer w, ThreadRecord target, WakerKind waker, long wakerThread, long stackId) {
+        w.timed(EventType.UNBLOCK.code, w.now);
+        w.varint(target.threadId);
+        w.varint(waker.code);
+        w.varint(wakerThread);
+        w.varint(stackId);
     }
 
     void mount(Thread vthread) {
@@ -346,7 +373,7 @@ public final class Recorder {
     }
 
     void nativeBegin(String what) {
-        CapturedStack st = stack();
+        Object st = stack();
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
@@ -399,7 +426,7 @@ public final class Recorder {
     }
 
     void cpuSample(Thread sampled) {
-        CapturedStack st = stack();
+        Object st = stack();
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
@@ -419,7 +446,7 @@ public final class Recorder {
 
     /** Task, region and log events: all are (task, string, stack) or close to it. */
     public void taskBegin(long task, long parent, String type) {
-        CapturedStack st = stack();
+        Object st = stack();
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
@@ -438,7 +465,7 @@ public final class Recorder {
     }
 
     public void taskEnd(long task) {
-        CapturedStack st = stack();
+        Object st = stack();
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
@@ -454,7 +481,7 @@ public final class Recorder {
     }
 
     public void region(boolean begin, long task, String type) {
-        CapturedStack st = stack();
+        Object st = stack();
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
@@ -472,7 +499,7 @@ public final class Recorder {
     }
 
     public void log(long task, String category, String message) {
-        CapturedStack st = stack();
+        Object st = stack();
         String text = message == null ? "" : message;
         // A message is cut to fit one buffer; at most 3 bytes per char until then.
         int maxBytes = pool.bufferSize() - MAX_EVENT_BYTES - 2 * SWITCH_BYTES;
@@ -490,6 +517,183 @@ public final class Recorder {
             w.utf8(text, maxBytes);
         } finally {
             w.release();
+        }
+    }
+
+    // ---- state-aware operations for the agent's hooks ----
+    //
+    // Hooks see calls (park entered, park returned, unpark called), not state changes; these
+    // turn calls into the transitions the trace needs, using what the recorder knows of each
+    // thread. A state change that two threads may race for (a wake-up by an unpark and by a
+    // timeout) is claimed with a CAS on the thread's state, so it is written once.
+
+    /** The current thread enters a blocking call; nested blocking calls (parkUntil → parkUntil) record one block. */
+    void blockIfRunning(BlockReason reason, String blocker) {
+        Thread t = Thread.currentThread();
+        if (t == backgroundThread) {
+            return;
+        }
+        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        if (r.state == ThreadState.RUNNING.code || r.startPending) {
+            block(r.contextReason != null ? r.contextReason : reason, blocker);
+        }
+    }
+
+    /**
+     * The current thread returns from a blocking call. If nobody was seen waking it, the waker is
+     * the thread whose earlier unpark left the permit it consumed, else {@code fallback}; a
+     * platform thread (or a virtual thread that never unmounted) then runs again.
+     */
+    void blockingCallReturned(WakerKind fallback) {
+        Thread t = Thread.currentThread();
+        if (t == backgroundThread) {
+            return;
+        }
+        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        long permit = r.permitFrom;
+        if (unblockIfBlocked(t, permit != 0 ? WakerKind.THREAD : fallback, permit)) {
+            r.permitFrom = 0;
+        }
+        if (r.state == ThreadState.RUNNABLE.code) {
+            run();
+        }
+    }
+
+    /** The current thread wakes {@code target} (unpark, interrupt): an unblock if it is blocked, else a permit. */
+    void wake(Thread target) {
+        Thread t = Thread.currentThread();
+        if (t == backgroundThread) {
+            return;
+        }
+        if (threads.get(t, ThreadState.RUNNING).wakesForIo) {
+            unblockIfBlocked(target, WakerKind.UNKNOWN, 0); // the network woke it, not the poller thread
+        } else if (!unblockIfBlocked(target, WakerKind.CURRENT, 0)) {
+            threads.get(target, ThreadState.RUNNING).permitFrom = t.threadId();
+        }
+    }
+
+    /** {@code target} is woken by the JDK itself (a timer, the virtual-thread unblocker). */
+    void wokenBy(Thread target, WakerKind waker) {
+        if (Thread.currentThread() != backgroundThread) {
+            unblockIfBlocked(target, waker, 0);
+        }
+    }
+
+    /**
+     * Writes {@code target}'s UNBLOCK if it is blocked. Two threads may race to wake it (an unpark
+     * and a timeout): the state change is claimed by CAS inside the write, after the target's
+     * STATUS (which must show it blocked), so exactly one UNBLOCK is written. Returns whether this
+     * call made the target runnable.
+     */
+    private boolean unblockIfBlocked(Thread target, WakerKind waker, long wakerThread) {
+        ThreadRecord r = threads.find(target);
+        if (r == null || r.state != ThreadState.BLOCKED.code) {
+            return false; // a thread never seen blocking: nothing to undo
+        }
+        Object st = waker == WakerKind.CURRENT ? stack() : null;
+        Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
+        if (w == null) {
+            return r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE); // event lost; the state still moves
+        }
+        try {
+            other(w, target, ThreadState.BLOCKED);
+            if (!r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE)) {
+                return false;
+            }
+            writeUnblock(w, r, waker, wakerThread, w.tables.stack(st));
+            return true;
+        } finally {
+            w.release();
+        }
+    }
+
+    /**
+     * The current carrier unmounted {@code vthread}. A virtual thread that blocked on a monitor or
+     * in Object.wait passed no park hook: its block is written here, as its own event, with
+     * {@code blockedAs} as the reason (its stack is not reachable from the carrier).
+     */
+    void unmount(Thread vthread, UnmountReason reason, BlockReason blockedAs) {
+        if (reason == UnmountReason.BLOCK && blockedAs != BlockReason.NONE) {
+            ThreadRecord r = threads.get(vthread, ThreadState.RUNNING);
+            if (r.state == ThreadState.RUNNING.code) {
+                Writer w = begin(vthread, MAX_EVENT_BYTES);
+                if (w != null) {
+                    try {
+                        w.timed(EventType.BLOCK.code, w.now);
+                        w.varint(blockedAs.code);
+                        w.varint(0);
+                        w.varint(0);
+                        r.setState(ThreadState.BLOCKED, blockedAs.code);
+                    } finally {
+                        w.release();
+                    }
+                }
+            }
+        }
+        unmount(vthread, reason);
+    }
+
+    /**
+     * The current carrier mounts {@code vthread}, which a hook saw block: if no hook saw it woken
+     * (a path the agent does not instrument), its unblock is written first, waker unknown.
+     */
+    void mountWoken(Thread vthread) {
+        unblockIfBlocked(vthread, WakerKind.UNKNOWN, 0);
+        mount(vthread);
+    }
+
+    /** The current thread enters a blocking native call; nested calls record one. */
+    void nativeCallEnter(String what) {
+        Thread t = Thread.currentThread();
+        if (t == backgroundThread) {
+            return;
+        }
+        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        if (r.nativeDepth++ == 0 && (r.state == ThreadState.RUNNING.code || r.startPending)) {
+            nativeBegin(what);
+        }
+    }
+
+    /** The current thread returns from its blocking native call. */
+    void nativeCallExit() {
+        Thread t = Thread.currentThread();
+        if (t == backgroundThread) {
+            return;
+        }
+        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        if (r.nativeDepth > 0 && --r.nativeDepth == 0 && r.state == ThreadState.NATIVE.code) {
+            nativeEnd();
+        }
+    }
+
+    /** While set, the current thread's unparks are I/O readiness, not wake-ups by this thread. */
+    void wakingForIo(boolean on) {
+        Thread t = Thread.currentThread();
+        if (t != backgroundThread) {
+            threads.get(t, ThreadState.RUNNING).wakesForIo = on;
+        }
+    }
+
+    /** Blocks of the current thread until {@link #endReasonContext} get {@code reason} (a queue's take, a join). */
+    void reasonContext(BlockReason reason) {
+        Thread t = Thread.currentThread();
+        if (t == backgroundThread) {
+            return;
+        }
+        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        if (r.contextDepth++ == 0) {
+            r.contextReason = reason;
+        }
+    }
+
+    void endReasonContext() {
+        Thread t = Thread.currentThread();
+        if (t == backgroundThread) {
+            return;
+        }
+        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        if (r.contextDepth > 0 && --r.contextDepth == 0) {
+            r.contextReason = null;
         }
     }
 

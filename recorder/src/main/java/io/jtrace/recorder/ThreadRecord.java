@@ -11,10 +11,12 @@ import java.lang.invoke.VarHandle;
  */
 final class ThreadRecord {
     private static final VarHandle STATUS_GEN;
+    private static final VarHandle STATE;
 
     static {
         try {
             STATUS_GEN = MethodHandles.lookup().findVarHandle(ThreadRecord.class, "statusGen", long.class);
+            STATE = MethodHandles.lookup().findVarHandle(ThreadRecord.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -25,6 +27,20 @@ final class ThreadRecord {
     final boolean virtual;
     volatile int state;
     volatile int reason;
+    /** The thread whose unpark found this one not blocked: the waker when it next parks. */
+    volatile long permitFrom;
+    /**
+     * A THREAD_CREATE was written: the thread's first event is preceded by its THREAD_START. Set
+     * by the creator before Thread.start (which orders it before the new thread's reads).
+     */
+    boolean startPending;
+    /** Set while the thread is inside a call that names its blocks (a queue's take): owner thread only. */
+    io.jtrace.format.BlockReason contextReason;
+    int contextDepth;
+    /** Nesting of native calls (a public read calling another): owner thread only. */
+    int nativeDepth;
+    /** Set while the thread wakes threads because their I/O is ready (the JDK's poller): owner thread only. */
+    boolean wakesForIo;
     @SuppressWarnings("unused") // accessed through STATUS_GEN
     private volatile long statusGen = -1;
 
@@ -43,6 +59,11 @@ final class ThreadRecord {
     boolean claimStatus(long gen) {
         long g = (long) STATUS_GEN.getVolatile(this);
         return g < gen && STATUS_GEN.compareAndSet(this, g, gen);
+    }
+
+    /** Moves from {@code expected} to {@code next} if the thread is in {@code expected}; true if it did. */
+    boolean casState(ThreadState expected, ThreadState next) {
+        return STATE.compareAndSet(this, expected.code, next.code);
     }
 
     void setState(ThreadState s, int reasonCode) {

@@ -23,6 +23,11 @@ final class ThreadRegistry {
         return records.computeIfAbsent(t, k -> new ThreadRecord(k, initial));
     }
 
+    /** The record of {@code t}, or null if the recorder has not seen it. */
+    ThreadRecord find(Thread t) {
+        return records.get(t);
+    }
+
     /** All records; those of terminated threads are removed after this call returned them. */
     List<ThreadRecord> snapshotAndPrune() {
         List<ThreadRecord> list = new ArrayList<>(records.values());

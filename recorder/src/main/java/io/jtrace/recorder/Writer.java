@@ -9,8 +9,10 @@ import java.lang.invoke.VarHandle;
  * The owner of one event buffer: Go's M. Each platform thread has one; virtual threads write into
  * their carrier's. Ownership is a CAS on {@link #busy}: the thread writing an event holds it for
  * the few nanoseconds of the write, and the background writer holds it while it takes a partial
- * buffer away at a generation's end. A failed acquire means the tracer re-entered itself (or the
- * background writer is stealing): the event is dropped and counted, never waited for.
+ * buffer away at a generation's end. An event waits out such a steal (a few field writes, no I/O,
+ * no lock an event holds), so generation ends cost no events; any other failed acquire means the
+ * tracer re-entered itself (or another event holds the writer): the event is dropped and counted,
+ * never waited for.
  *
  * <p>All fields but {@link #busy} are touched only by the current owner.
  */
@@ -30,6 +32,11 @@ final class Writer {
     final Thread owner;
     @SuppressWarnings("unused") // accessed through BUSY
     private volatile int busy;
+    /**
+     * The thread that last acquired this writer for an event (set by the {@link Writers} that
+     * handed it out); read racily by other threads only to tell re-entrance from a sibling.
+     */
+    Thread holder;
     /** False after the background writer dropped this idle writer from its list. */
     boolean registered;
     /** Generations this writer has gone without a buffer (for pruning idle writers). */
@@ -54,12 +61,30 @@ final class Writer {
         this.owner = owner;
     }
 
+    private static final int FREE = 0;
+    private static final int WRITING = 1;
+    private static final int STEALING = 2;
+
+    /** For an event: true if this caller now owns the writer; waits only while the background writer steals. */
     boolean tryAcquire() {
-        return BUSY.compareAndSet(this, 0, 1);
+        int witness;
+        for (int spins = 0; (witness = (int) BUSY.compareAndExchange(this, FREE, WRITING)) == STEALING; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the background writer was descheduled mid-steal
+            }
+        }
+        return witness == FREE;
+    }
+
+    /** For the background writer taking the buffer away: never waits. */
+    boolean tryAcquireToSteal() {
+        return BUSY.compareAndSet(this, FREE, STEALING);
     }
 
     void release() {
-        BUSY.setRelease(this, 0);
+        BUSY.setRelease(this, FREE);
     }
 
     /** Code byte, then the time since the previous timed event of the buffer. */

@@ -1,0 +1,176 @@
+package io.jtrace.agent.instrument;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.CodeTransform;
+import java.lang.classfile.Label;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.MethodTransform;
+import java.lang.classfile.TypeKind;
+import java.lang.classfile.instruction.ReturnInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.reflect.AccessFlag;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Injects the calls of {@link HookPoints} into JDK classes with the JDK's own
+ * {@code java.lang.classfile}: an entry call first thing, an exit call before every return and,
+ * through a catch-all handler that rethrows, before an exception leaves the method. Stack maps
+ * are recomputed by the library.
+ *
+ * <p>The JVM swallows exceptions thrown by a transformer; this one keeps them in
+ * {@link #failures()} so that the agent can report them.
+ */
+public final class HookInjector implements ClassFileTransformer {
+    private static final ClassDesc HOOKS = ClassDesc.of("io.jtrace.agent.hooks.Hooks");
+
+    private final Map<String, List<HookPoint>> byOwner = new HashMap<>();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final Set<HookPoint> applied = ConcurrentHashMap.newKeySet();
+
+    public HookInjector(List<HookPoint> points) {
+        for (HookPoint p : points) {
+            byOwner.computeIfAbsent(p.owner(), k -> new ArrayList<>()).add(p);
+        }
+    }
+
+    /** Internal names of the classes to retransform. */
+    public Set<String> owners() {
+        return byOwner.keySet();
+    }
+
+    /** What went wrong while transforming, one line each. */
+    public List<String> failures() {
+        return failures;
+    }
+
+    /** Hook points found in their class and instrumented. */
+    public Set<HookPoint> applied() {
+        return applied;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                            ProtectionDomain domain, byte[] bytes) {
+        List<HookPoint> points = className == null ? null : byOwner.get(className);
+        if (points == null) {
+            return null;
+        }
+        try {
+            return instrument(bytes, points);
+        } catch (Throwable t) {
+            failures.add(className + ": " + t);
+            return null;
+        }
+    }
+
+    /** The class with the hook points of {@code points} that it declares instrumented. */
+    byte[] instrument(byte[] bytes, List<HookPoint> points) {
+        ClassFile cf = ClassFile.of();
+        ClassModel model = cf.parse(bytes);
+        ClassDesc owner = model.thisClass().asSymbol();
+        return cf.transformClass(model, (cb, ce) -> {
+            HookPoint p = ce instanceof MethodModel m ? pointFor(m, points) : null;
+            if (p == null) {
+                cb.with(ce);
+                return;
+            }
+            MethodModel m = (MethodModel) ce;
+            boolean isStatic = m.flags().has(AccessFlag.STATIC);
+            cb.transformMethod(m, MethodTransform.transformingCode(new Injection(owner, p, isStatic)));
+            applied.add(p);
+        });
+    }
+
+    private static HookPoint pointFor(MethodModel m, List<HookPoint> points) {
+        for (HookPoint p : points) {
+            if (m.methodName().equalsString(p.method()) && m.methodType().equalsString(p.descriptor())) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The code transform for one hook point. */
+    private static final class Injection implements CodeTransform {
+        private final ClassDesc owner;
+        private final HookPoint point;
+        private final boolean isStatic;
+        private Label start;
+
+        Injection(ClassDesc owner, HookPoint point, boolean isStatic) {
+            this.owner = owner;
+            this.point = point;
+            this.isStatic = isStatic;
+        }
+
+        @Override
+        public void atStart(CodeBuilder b) {
+            if (point.onEntry() != null) {
+                emit(b, point.onEntry());
+            }
+            start = b.newBoundLabel();
+        }
+
+        @Override
+        public void accept(CodeBuilder b, CodeElement e) {
+            if (point.onExit() != null && e instanceof ReturnInstruction) {
+                emit(b, point.onExit());
+            }
+            b.with(e);
+        }
+
+        @Override
+        public void atEnd(CodeBuilder b) {
+            if (point.onExit() == null) {
+                return;
+            }
+            Label end = b.newBoundLabel();
+            Label handler = b.newLabel();
+            b.exceptionCatchAll(start, end, handler);
+            b.labelBinding(handler);
+            emit(b, point.onExit()); // the exception stays on the operand stack across the call
+            b.athrow();
+        }
+
+        private void emit(CodeBuilder b, HookPoint.Call call) {
+            for (HookPoint.Arg a : call.args()) {
+                switch (a) {
+                    case HookPoint.This t -> b.aload(0);
+                    case HookPoint.Null n -> b.aconst_null();
+                    case HookPoint.Param p -> b.loadLocal(TypeKind.from(parameter(p.slot())), slotOf(p.slot()));
+                    case HookPoint.IntField f -> {
+                        b.aload(0);
+                        b.getfield(owner, f.name(), ConstantDescs.CD_int);
+                    }
+                }
+            }
+            b.invokestatic(HOOKS, call.hook(), MethodTypeDesc.ofDescriptor(call.descriptor()));
+        }
+
+        private ClassDesc parameter(int index) {
+            return MethodTypeDesc.ofDescriptor(point.descriptor()).parameterList().get(index);
+        }
+
+        /** The local variable slot of parameter {@code index}. */
+        private int slotOf(int index) {
+            int slot = isStatic ? 0 : 1;
+            for (int i = 0; i < index; i++) {
+                slot += TypeKind.from(parameter(i)).slotSize();
+            }
+            return slot;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.jtrace.agent.instrument;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static io.jtrace.agent.instrument.HookPoint.FIRST;
+import static io.jtrace.agent.instrument.HookPoint.NULL;
+import static io.jtrace.agent.instrument.HookPoint.THIS;
+import static io.jtrace.agent.instrument.HookPoint.call;
+
+/**
+ * Every JDK method jtrace hooks, and what it calls (JDK 25 method names; see
+ * ../shared/reference/jdk25-internals.md). A hook point missing from the running JDK is reported
+ * at start-up, so a JDK change fails loudly instead of silently recording less.
+ */
+public final class HookPoints {
+    private HookPoints() {}
+
+    private static final String LOCK_SUPPORT = "java/util/concurrent/locks/LockSupport";
+    private static final String THREAD = "java/lang/Thread";
+    private static final String VIRTUAL_THREAD = "java/lang/VirtualThread";
+
+    private static final HookPoint.Call PARK_ON_BLOCKER = call("park", "(Ljava/lang/Object;)V", FIRST);
+    private static final HookPoint.Call PARK_NO_BLOCKER = call("park", "(Ljava/lang/Object;)V", NULL);
+    private static final HookPoint.Call RETURNED = call("returned", "()V");
+    private static final HookPoint.Call TIMED_OUT = call("timedOut", "(Ljava/lang/Thread;)V", THIS);
+    private static final HookPoint.Call QUEUE_ENTER = call("queueEnter", "()V");
+    private static final HookPoint.Call QUEUE_EXIT = call("queueExit", "()V");
+
+    /** All hook points, in the order they are installed. */
+    public static List<HookPoint> all() {
+        List<HookPoint> p = new ArrayList<>();
+        // park / unpark: every java.util.concurrent block and wake-up goes through these
+        p.add(new HookPoint(LOCK_SUPPORT, "park", "(Ljava/lang/Object;)V", PARK_ON_BLOCKER, RETURNED, "park"));
+        p.add(new HookPoint(LOCK_SUPPORT, "parkNanos", "(Ljava/lang/Object;J)V", PARK_ON_BLOCKER, RETURNED, "park"));
+        // parkUntil(Object, long) calls parkUntil(long): the inner hook sees the thread already blocked
+        p.add(new HookPoint(LOCK_SUPPORT, "parkUntil", "(Ljava/lang/Object;J)V", PARK_ON_BLOCKER, RETURNED, "park"));
+        p.add(new HookPoint(LOCK_SUPPORT, "park", "()V", PARK_NO_BLOCKER, RETURNED, "park"));
+        p.add(new HookPoint(LOCK_SUPPORT, "parkNanos", "(J)V", PARK_NO_BLOCKER, RETURNED, "park"));
+        p.add(new HookPoint(LOCK_SUPPORT, "parkUntil", "(J)V", PARK_NO_BLOCKER, RETURNED, "park"));
+        p.add(new HookPoint(LOCK_SUPPORT, "unpark", "(Ljava/lang/Thread;)V",
+                call("unpark", "(Ljava/lang/Thread;)V", FIRST), null, "park"));
+        // blocking queues: their parks are "queue" waits, not plain condition waits
+        for (String q : List.of("java/util/concurrent/ArrayBlockingQueue", "java/util/concurrent/LinkedBlockingQueue",
+                "java/util/concurrent/PriorityBlockingQueue", "java/util/concurrent/DelayQueue")) {
+            p.add(new HookPoint(q, "take", "()Ljava/lang/Object;", QUEUE_ENTER, QUEUE_EXIT, "park"));
+            p.add(new HookPoint(q, "poll", "(JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;", QUEUE_ENTER, QUEUE_EXIT, "park"));
+        }
+        for (String q : List.of("java/util/concurrent/ArrayBlockingQueue", "java/util/concurrent/LinkedBlockingQueue")) {
+            p.add(new HookPoint(q, "put", "(Ljava/lang/Object;)V", QUEUE_ENTER, QUEUE_EXIT, "park"));
+            p.add(new HookPoint(q, "offer", "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z", QUEUE_ENTER, QUEUE_EXIT, "park"));
+        }
+        // sleep, wait and join
+        p.add(new HookPoint(THREAD, "sleepNanos", "(J)V", call("sleep", "(J)V", FIRST), call("sleepReturned", "()V"), "sleep"));
+        p.add(new HookPoint("java/lang/Object", "wait", "(J)V", call("objectWait", "(Ljava/lang/Object;)V", THIS), RETURNED, "wait"));
+        p.add(new HookPoint(THREAD, "join", "(J)V", call("joinEnter", "()V"), call("joinExit", "()V"), "wait"));
+        p.add(new HookPoint(THREAD, "interrupt", "()V", call("interrupt", "(Ljava/lang/Thread;)V", THIS), null, "park"));
+        // sockets and selectors: waits for readiness; the poller's wake-ups are the network's
+        p.add(new HookPoint("sun/nio/ch/NioSocketImpl", "park", "(Ljava/io/FileDescriptor;IJ)V",
+                call("socketWaitEnter", "()V"), call("ioWaitExit", "()V"), "io"));
+        p.add(new HookPoint("sun/nio/ch/SelectorImpl", "lockAndDoSelect", "(Ljava/util/function/Consumer;J)I",
+                call("selectEnter", "()V"), call("ioWaitExit", "()V"), "io"));
+        p.add(new HookPoint("sun/nio/ch/Poller", "polled", "(I)V",
+                call("pollerWakeEnter", "()V"), call("pollerWakeExit", "()V"), "io"));
+        String socket = "sun/nio/ch/NioSocketImpl";
+        HookPoint.Call socketExit = call("socketCallExit", "()V");
+        p.add(new HookPoint(socket, "implRead", "([BIIJ)I", call("socketReadEnter", "()V"), socketExit, "io"));
+        p.add(new HookPoint(socket, "implWrite", "([BII)I", call("socketWriteEnter", "()V"), socketExit, "io"));
+        p.add(new HookPoint(socket, "accept", "(Ljava/net/SocketImpl;)V", call("socketAcceptEnter", "()V"), socketExit, "io"));
+        p.add(new HookPoint(socket, "connect", "(Ljava/net/SocketAddress;I)V", call("socketConnectEnter", "()V"), socketExit, "io"));
+        // files: blocking native calls
+        HookPoint.Call fileRead = call("fileReadEnter", "()V");
+        HookPoint.Call fileWrite = call("fileWriteEnter", "()V");
+        HookPoint.Call fileExit = call("fileIoExit", "()V");
+        p.add(new HookPoint("java/io/FileInputStream", "read", "()I", fileRead, fileExit, "io"));
+        p.add(new HookPoint("java/io/FileInputStream", "read", "([B)I", fileRead, fileExit, "io"));
+        p.add(new HookPoint("java/io/FileInputStream", "read", "([BII)I", fileRead, fileExit, "io"));
+        p.add(new HookPoint("java/io/FileOutputStream", "write", "(I)V", fileWrite, fileExit, "io"));
+        p.add(new HookPoint("java/io/FileOutputStream", "write", "([B)V", fileWrite, fileExit, "io"));
+        p.add(new HookPoint("java/io/FileOutputStream", "write", "([BII)V", fileWrite, fileExit, "io"));
+        p.add(new HookPoint("sun/nio/ch/FileChannelImpl", "read", "(Ljava/nio/ByteBuffer;)I", fileRead, fileExit, "io"));
+        p.add(new HookPoint("sun/nio/ch/FileChannelImpl", "write", "(Ljava/nio/ByteBuffer;)I", fileWrite, fileExit, "io"));
+        // threads
+        p.add(new HookPoint(THREAD, "start", "()V", call("threadStart", "(Ljava/lang/Thread;)V", THIS), null, "threads"));
+        p.add(new HookPoint(THREAD, "exit", "()V", call("threadExit", "()V"), null, "threads"));
+        // virtual threads: mount and unmount on a carrier, and the wake-ups the JDK itself does
+        p.add(new HookPoint(VIRTUAL_THREAD, "mount", "()V", call("mount", "(Ljava/lang/Thread;)V", THIS), null, "vthreads"));
+        p.add(new HookPoint(VIRTUAL_THREAD, "unmount", "()V", null,
+                call("unmounted", "(Ljava/lang/Thread;I)V", THIS, new HookPoint.IntField("state")), "vthreads"));
+        p.add(new HookPoint(VIRTUAL_THREAD, "unblock", "()V", call("unblockedByJdk", "(Ljava/lang/Thread;)V", THIS), null, "vthreads"));
+        p.add(new HookPoint(VIRTUAL_THREAD, "parkTimeoutExpired", "()V", TIMED_OUT, null, "vthreads"));
+        p.add(new HookPoint(VIRTUAL_THREAD, "waitTimeoutExpired", "(B)V", TIMED_OUT, null, "vthreads"));
+        return List.copyOf(p);
+    }
+
+    /** The event families a user can choose with the agent option {@code events}. */
+    public static final Set<String> FAMILIES = Set.of("park", "sleep", "wait", "io", "threads", "vthreads");
+}

@@ -1,0 +1,186 @@
+package io.jtrace.agent.it;
+
+import io.jtrace.agent.it.RecordedTrace.Ev;
+import io.jtrace.agent.it.workloads.Deterministic;
+import io.jtrace.agent.it.workloads.Handoffs;
+import io.jtrace.agent.it.workloads.LockContention;
+import io.jtrace.agent.it.workloads.ManyVirtualThreads;
+import io.jtrace.agent.it.workloads.SocketsAndFiles;
+import io.jtrace.format.BlockReason;
+import io.jtrace.format.EventType;
+import io.jtrace.format.UnmountReason;
+import io.jtrace.format.WakerKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Unmodified programs run with -javaagent in a child JVM; the trace says who blocked, why, where, and who woke them. */
+class AgentEndToEndIT {
+    @TempDir
+    Path dir;
+
+    private RecordedTrace recordCleanly(Class<?> workload, String... args) throws Exception {
+        AgentRun run = AgentRun.withAgent(dir, "", workload, args);
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).doesNotContain("jtrace:");
+        RecordedTrace t = run.read();
+        assertThat(t.truncated).isFalse();
+        assertThat(t.lost).isZero();
+        assertThat(t.errors).as("validation errors").isEmpty();
+        return t;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"platform", "virtual"})
+    void aContendedReentrantLockIsABlockWokenByTheThreadThatUnlocked(String kind) throws Exception {
+        RecordedTrace t = recordCleanly(LockContention.class, kind);
+        long waiter = t.thread("waiter");
+        long holder = t.thread("holder");
+        List<Ev> blocks = t.of(EventType.BLOCK, waiter).stream().filter(e -> e.reason() == BlockReason.LOCK).toList();
+        assertThat(blocks).hasSize(1);
+        Ev block = blocks.get(0);
+        assertThat(block.stack().get(0).className()).isEqualTo("java.util.concurrent.locks.LockSupport");
+        assertThat(block.stack()).anyMatch(f -> f.className().equals("java.util.concurrent.locks.ReentrantLock")
+                && f.methodName().equals("lock"));
+        assertThat(block.firstAppFrame().className()).isEqualTo(LockContention.class.getName());
+        Ev unblock = t.unblocksOf(waiter).stream().filter(e -> e.event().time() > block.event().time()).findFirst().orElseThrow();
+        assertThat(unblock.waker()).isEqualTo(WakerKind.CURRENT);
+        assertThat(unblock.thread()).as("the waker is the thread that unlocked").isEqualTo(holder);
+        assertThat(unblock.stack()).anyMatch(f -> f.className().equals("java.util.concurrent.locks.ReentrantLock")
+                && f.methodName().equals("unlock"));
+        if (kind.equals("virtual")) {
+            assertThat(t.of(EventType.UNMOUNT).stream().filter(e -> e.arg("vthread") == waiter)
+                    .map(e -> UnmountReason.ofCode(e.arg("reason")))).contains(UnmountReason.BLOCK, UnmountReason.END);
+        }
+    }
+
+    @Test
+    void queuesFuturesWaitSleepAndJoinHaveTheirReasonsAndWakers() throws Exception {
+        RecordedTrace t = recordCleanly(Handoffs.class);
+        long consumer = t.thread("consumer");
+        Ev take = only(t.of(EventType.BLOCK, consumer));
+        assertThat(take.reason()).isEqualTo(BlockReason.QUEUE);
+        assertThat(take.firstAppFrame().methodName()).startsWith("lambda$main");
+        assertThat(only(t.unblocksOf(consumer)).thread()).isEqualTo(t.thread("producer"));
+
+        long getter = t.thread("getter");
+        Ev get = only(t.of(EventType.BLOCK, getter));
+        assertThat(get.reason()).isEqualTo(BlockReason.FUTURE);
+        Ev completed = only(t.unblocksOf(getter));
+        assertThat(completed.thread()).isEqualTo(t.thread("completer"));
+        assertThat(completed.stack()).anyMatch(f -> f.methodName().equals("complete"));
+
+        long notified = t.thread("notified");
+        Ev wait = only(t.of(EventType.BLOCK, notified));
+        assertThat(wait.reason()).isEqualTo(BlockReason.WAIT);
+        assertThat(only(t.unblocksOf(notified)).waker()).as("Java hooks cannot see notify").isEqualTo(WakerKind.UNKNOWN);
+
+        long sleeper = t.thread("sleeper");
+        Ev sleep = only(t.of(EventType.BLOCK, sleeper));
+        assertThat(sleep.reason()).isEqualTo(BlockReason.SLEEP);
+        Ev woke = only(t.unblocksOf(sleeper));
+        assertThat(woke.waker()).isEqualTo(WakerKind.TIMER);
+        assertThat(woke.event().time() - sleep.event().time()).isGreaterThanOrEqualTo(40_000_000L);
+
+        long main = t.thread("main");
+        assertThat(t.of(EventType.BLOCK, main).stream().map(Ev::reason)).contains(BlockReason.JOIN);
+        assertThat(t.of(EventType.THREAD_CREATE, main).stream().map(e -> e.arg("newThread"))).contains(consumer, sleeper);
+        assertThat(t.of(EventType.THREAD_END, sleeper)).hasSize(1);
+    }
+
+    @Test
+    void platformThreadsWaitOnSocketsAndFilesInNativeCalls() throws Exception {
+        RecordedTrace t = recordCleanly(SocketsAndFiles.class, "platform");
+        long server = t.thread("server");
+        List<Ev> natives = t.of(EventType.NATIVE_BEGIN, server);
+        Ev accept = natives.stream().filter(e -> e.gen().string(e.arg("what")).equals("socket accept")).findFirst().orElseThrow();
+        Ev read = natives.stream().filter(e -> e.gen().string(e.arg("what")).equals("socket read")).findFirst().orElseThrow();
+        assertThat(accept.firstAppFrame().className()).isEqualTo(SocketsAndFiles.class.getName());
+        assertThat(nativeDuration(t, accept)).as("accept waits for the client's connect after 30 ms").isGreaterThan(20_000_000L);
+        assertThat(nativeDuration(t, read)).as("read waits for the client's write after 30 ms").isGreaterThan(20_000_000L);
+        assertThat(t.of(EventType.NATIVE_BEGIN, t.thread("reader")).stream().map(e -> e.gen().string(e.arg("what"))))
+                .contains("file read");
+    }
+
+    @Test
+    void virtualThreadsBlockOnSocketsAndTheNetworkWakesThem() throws Exception {
+        RecordedTrace t = recordCleanly(SocketsAndFiles.class, "virtual");
+        long server = t.thread("server");
+        List<Ev> waits = t.of(EventType.BLOCK, server).stream().filter(e -> e.reason() == BlockReason.SOCKET).toList();
+        assertThat(waits).hasSizeGreaterThanOrEqualTo(2); // accept, then read
+        assertThat(waits.get(0).firstAppFrame().className()).isEqualTo(SocketsAndFiles.class.getName());
+        for (Ev wait : waits) {
+            Ev woken = t.unblocksOf(server).stream().filter(e -> e.event().time() >= wait.event().time()).findFirst().orElseThrow();
+            assertThat(woken.waker()).as("the poller thread must not stand for the waker").isEqualTo(WakerKind.UNKNOWN);
+        }
+    }
+
+    private static long nativeDuration(RecordedTrace t, Ev begin) {
+        return t.of(EventType.NATIVE_END, begin.thread()).stream().mapToLong(e -> e.event().time())
+                .filter(time -> time >= begin.event().time()).min().orElseThrow() - begin.event().time();
+    }
+
+    @Test
+    void tenThousandVirtualThreadsBlockingAFewTimesBalanceExactly() throws Exception {
+        RecordedTrace t = recordCleanly(ManyVirtualThreads.class, "10000");
+        Map<Long, int[]> perThread = new HashMap<>(); // mounts, unmounts, blocks, unblocks
+        for (Ev e : t.events) {
+            switch (e.type()) {
+                case MOUNT -> perThread.computeIfAbsent(e.arg("vthread"), k -> new int[4])[0]++;
+                case UNMOUNT -> perThread.computeIfAbsent(e.arg("vthread"), k -> new int[4])[1]++;
+                case BLOCK -> perThread.computeIfAbsent(e.thread(), k -> new int[4])[2]++;
+                case UNBLOCK -> perThread.computeIfAbsent(e.arg("target"), k -> new int[4])[3]++;
+                default -> { }
+            }
+        }
+        long virtualThreads = t.threads.values().stream().filter(i -> i.virtual()).count();
+        assertThat(virtualThreads).isGreaterThanOrEqualTo(10_000);
+        long withTwoSleeps = 0;
+        for (Map.Entry<Long, int[]> e : perThread.entrySet()) {
+            if (t.threads.get(e.getKey()) == null || !t.threads.get(e.getKey()).virtual()) {
+                continue; // platform threads of the JDK may have blocked before recording began
+            }
+            int[] c = e.getValue();
+            assertThat(c[0]).as("mounts vs unmounts of T%d", e.getKey()).isEqualTo(c[1]);
+            assertThat(c[2]).as("blocks vs unblocks of T%d", e.getKey()).isEqualTo(c[3]);
+            if (c[2] >= 2) {
+                withTwoSleeps++;
+            }
+        }
+        assertThat(withTwoSleeps).isGreaterThanOrEqualTo(10_000);
+    }
+
+    @Test
+    void theApplicationPrintsAndExitsTheSameWithAndWithoutTheAgent() throws Exception {
+        AgentRun plain = AgentRun.withoutAgent(dir, Deterministic.class);
+        AgentRun traced = AgentRun.withAgent(dir, "", Deterministic.class);
+        assertThat(plain.exitCode()).isEqualTo(3);
+        assertThat(traced.exitCode()).isEqualTo(3);
+        assertThat(traced.stdout()).isEqualTo(plain.stdout()).startsWith("results 200 sum ");
+        assertThat(traced.read().errors).isEmpty();
+    }
+
+    @Test
+    void badOptionsPrintOneLineAndTheApplicationRunsUntraced() throws Exception {
+        AgentRun run = AgentRun.withAgent(dir, "period=soon", Deterministic.class);
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.stdout()).startsWith("results 200 sum ");
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("jtrace:")).toList())
+                .containsExactly("jtrace: not tracing: option period=soon: expected a duration such as 500ms, 1s or 1m; "
+                        + "the agent also takes file=PATH and events=FAMILY+…");
+        assertThat(run.trace()).doesNotExist();
+    }
+
+    private static Ev only(List<Ev> events) {
+        assertThat(events).hasSize(1);
+        return events.get(0);
+    }
+}

@@ -1,0 +1,47 @@
+package io.jtrace.agent.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A child JVM running one workload class of these tests, with or without the packaged agent. */
+record AgentRun(int exitCode, String stdout, String stderr, Path trace) {
+
+    static AgentRun withAgent(Path dir, String options, Class<?> workload, String... args) throws Exception {
+        Path trace = dir.resolve(workload.getSimpleName() + ".jtrace");
+        String agentArg = "-javaagent:" + System.getProperty("jtrace.agentJar") + "=file=" + trace
+                + (options.isEmpty() ? "" : "," + options);
+        return run(dir, trace, agentArg, workload, args);
+    }
+
+    static AgentRun withoutAgent(Path dir, Class<?> workload, String... args) throws Exception {
+        return run(dir, null, null, workload, args);
+    }
+
+    private static AgentRun run(Path dir, Path trace, String agentArg, Class<?> workload, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (agentArg != null) {
+            cmd.add(agentArg);
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("jtrace.testClasses"));
+        cmd.add(workload.getName());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("workload " + workload.getSimpleName() + " did not finish in 120 s");
+        }
+        return new AgentRun(p.exitValue(), Files.readString(out), Files.readString(err), trace);
+    }
+
+    RecordedTrace read() throws IOException {
+        return RecordedTrace.read(trace);
+    }
+}

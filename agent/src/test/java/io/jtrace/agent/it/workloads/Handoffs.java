@@ -1,0 +1,68 @@
+package io.jtrace.agent.it.workloads;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The other ways a thread waits for another: a BlockingQueue handoff ("consumer" takes what
+ * "producer" puts 30 ms later), a CompletableFuture ("getter" waits, "completer" completes),
+ * Object.wait/notify ("notified" waits, main notifies), Thread.sleep ("sleeper") and Thread.join
+ * (main joins "sleeper").
+ */
+public final class Handoffs {
+    public static void main(String[] args) throws Exception {
+        BlockingQueue<String> queue = new ArrayBlockingQueue<>(1);
+        Thread consumer = Thread.ofPlatform().name("consumer").start(() -> {
+            try {
+                System.out.println("took " + queue.take());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread producer = Thread.ofPlatform().name("producer").start(() -> {
+            Work.sleep(30);
+            try {
+                queue.put("order-1");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        consumer.join();
+        producer.join();
+
+        CompletableFuture<String> future = new CompletableFuture<>();
+        Thread getter = Thread.ofPlatform().name("getter").start(() -> System.out.println("got " + future.join()));
+        Thread completer = Thread.ofPlatform().name("completer").start(() -> {
+            Work.sleep(30);
+            future.complete("result");
+        });
+        getter.join();
+        completer.join();
+
+        Object monitor = new Object();
+        boolean[] ready = {false};
+        Thread notified = Thread.ofPlatform().name("notified").start(() -> {
+            synchronized (monitor) {
+                while (!ready[0]) {
+                    try {
+                        monitor.wait();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            System.out.println("notified");
+        });
+        Work.sleep(30);
+        synchronized (monitor) {
+            ready[0] = true;
+            monitor.notifyAll();
+        }
+        notified.join();
+
+        Thread sleeper = Thread.ofPlatform().name("sleeper").start(() -> Work.sleep(40));
+        sleeper.join();
+        System.out.println("done");
+    }
+}

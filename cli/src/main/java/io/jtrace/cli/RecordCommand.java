@@ -1,0 +1,65 @@
+package io.jtrace.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code jtrace record -o FILE [--options K=V,…] -- JAVA-ARGS…}: runs {@code java JAVA-ARGS}
+ * (this JDK's java) with the jtrace agent and returns its exit code.
+ */
+@Command(name = "record", description = "Run a Java program with the jtrace agent and record its execution trace.")
+final class RecordCommand implements Callable<Integer> {
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "trace file to write")
+    Path output;
+
+    @Option(names = "--options", paramLabel = "KEY=VALUE,…",
+            description = "agent options: period, genbytes, buffer, budget, stacks, stackdepth, events")
+    String options;
+
+    @Parameters(paramLabel = "JAVA-ARGS", arity = "1..*",
+            description = "arguments of the java command, after --: e.g. -- -cp app.jar com.example.Main")
+    List<String> javaArgs;
+
+    @Override
+    public Integer call() throws Exception {
+        Path agent = agentJar();
+        if (options != null && options.contains("file=")) {
+            throw new IllegalArgumentException("--options must not set file=: use -o");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-javaagent:" + agent + "=file=" + output.toAbsolutePath()
+                + (options == null || options.isBlank() ? "" : "," + options));
+        cmd.addAll(javaArgs);
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        return p.waitFor();
+    }
+
+    /** The agent jar: -Djtrace.agentJar, else the agent module's build output beside this CLI's. */
+    static Path agentJar() {
+        String configured = System.getProperty("jtrace.agentJar");
+        Path jar;
+        if (configured != null) {
+            jar = Path.of(configured);
+        } else {
+            try {
+                Path cli = Path.of(RecordCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                jar = cli.getParent().getParent().getParent().resolve("agent/target/jtrace-agent.jar");
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot locate the jtrace agent jar: set -Djtrace.agentJar", e);
+            }
+        }
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the jtrace agent jar is missing: " + jar
+                    + " (build it with ./jtrace, or mvn -pl agent -am package)");
+        }
+        return jar;
+    }
+}
