@@ -60,11 +60,12 @@ public final class Trace {
     }
 
     private static synchronized void start(OutputStream out, boolean closeOut, TraceOptions options) {
-        Recorder.start(out, closeOut, options);
+        Recorder r = Recorder.start(out, closeOut, options);
         if (shutdownHook == null) {
             shutdownHook = Thread.ofPlatform().name("jtrace-shutdown").unstarted(Trace::stop);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
+        r.exclude(shutdownHook);
     }
 
     /** Stops recording and waits until the trace is complete; does nothing if tracing is off. */

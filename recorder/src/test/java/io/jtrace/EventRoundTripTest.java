@@ -75,6 +75,8 @@ class EventRoundTripTest {
         expected.add("NATIVE_BEGIN{what=\"socketRead0\", stack=" + s + "}");
         Events.nativeEnd();
         expected.add("NATIVE_END{}");
+        long now = io.jtrace.recorder.LateEvents.traceTime();
+        io.jtrace.recorder.LateEvents.gcPause(8, "G1 Old Generation", now - 2_000_000, now - 1_000_000); // late: thread 0
         Events.gcBegin(7, "G1 Young Generation");
         expected.add("GC_BEGIN{gcId=7, name=\"G1 Young Generation\"}");
         Events.gcEnd(7);
@@ -151,6 +153,10 @@ class EventRoundTripTest {
                 // (the recorder's own per-generation records, statuses and the heap sample, have no thread)
                 assertThat(rb.events().stream().filter(e -> e.thread() != 0).toList()).as("events attributed through THREAD_SWITCH")
                         .isNotEmpty().allSatisfy(e -> assertThat(e.thread()).isEqualTo(me));
+            } else if (type == EventType.LATE) {
+                // never an event of its own: it marks the next one as reported after the fact
+                assertThat(rb.events()).as("events marked LATE").filteredOn(Event::late)
+                        .extracting(Event::type).containsExactly(EventType.GC_BEGIN, EventType.GC_END);
             } else {
                 assertThat(seen).as("%s written by writeEveryType() and read back", type).contains(type);
             }

@@ -77,7 +77,10 @@ class GenerationsTest {
                 assertThat(g.endTime() - g.startTime()).as("length of generation %d", g.number())
                         .isGreaterThanOrEqualTo(period.toNanos());
             }
-            assertThat(g.events()).as("events of generation %d", g.number()).isNotEmpty();
+            if (i < gens.size() - 1) {
+                // the last may start after the threads ended; any other has at least their STATUS
+                assertThat(g.events()).as("events of generation %d", g.number()).isNotEmpty();
+            }
         }
         assertSelfContained(trace, rb);
     }

@@ -34,6 +34,9 @@ public final class Startup {
             io.jtrace.recorder.Events.hideFrames(io.jtrace.agent.hooks.Hooks.class);
             instrument(inst, options);
             Trace.start(options.file(), options.trace());
+            if (options.families().contains("jdk")) {
+                startJdkEvents();
+            }
         } catch (Exception | LinkageError e) {
             System.err.println("jtrace: not tracing: " + e);
         }
@@ -44,6 +47,15 @@ public final class Startup {
         Module base = Object.class.getModule();
         Module ours = Startup.class.getModule();
         inst.redefineModule(base, Set.of(ours), Map.of("jdk.internal.misc", Set.of(ours)), Map.of(), Set.of(), Map.of());
+    }
+
+    /** Monitor contention of platform threads, GC pauses and safepoints, from the JDK's event stream. */
+    private static void startJdkEvents() {
+        try {
+            io.jtrace.agent.jfr.JdkEventBridge.start();
+        } catch (Exception | LinkageError e) {
+            System.err.println("jtrace: monitor, GC and safepoint events unavailable (" + e + "); recording the rest");
+        }
     }
 
     private static void initializeEagerly() throws ClassNotFoundException {

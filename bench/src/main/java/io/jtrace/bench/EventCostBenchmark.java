@@ -24,6 +24,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +50,8 @@ import java.util.concurrent.TimeUnit;
  * recording. A region begin+end pair counts as two events ({@code @OperationsPerInvocation(2)}),
  * so every score is ns per event. With {@code @Threads(2)} the score is the time per event as
  * seen by each thread (the two threads together record twice as many events per second).
+ * Each benchmark thread also prints its CPU time per event over the measurement iterations: on a
+ * shared machine that number does not include the time the thread waited for a CPU.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar EventCostBenchmark -f 2 -wi 3 -w 1s -i 5 -r 1s -prof gc}
  * (docs/performance.md).
@@ -90,16 +94,26 @@ public class EventCostBenchmark {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /**
-     * Events recorded by one benchmark thread (a cross-check of the events found in the trace), and
-     * the bytes that thread allocated per event in the last iteration: unlike JMH's
-     * {@code -prof gc}, which counts every thread of the JVM (the trace writer, the read-back after
-     * the trial), this is the benchmark thread alone, i.e. the hot path.
+     * Events recorded by one benchmark thread (a cross-check of the events found in the trace), its
+     * CPU time per event over the measurement iterations, and the bytes it allocated per event in the
+     * last iteration.
+     *
+     * <p>CPU time per event is printed because this machine is shared: when other processes take the
+     * CPU, JMH's wall-clock score counts the time a benchmark thread waits to run, the thread's CPU
+     * time does not. Allocation is the benchmark thread's alone (JMH's {@code -prof gc} counts every
+     * thread of the JVM: the trace writer, and the read-back after the trial).
      */
     @State(Scope.Thread)
     public static class Ops {
         long n;
-        private long iterationStartBytes;
+        private boolean measuring;
         private long iterationStartOps;
+        private long iterationStartBytes;
+        private long iterationStartCpu;
+        private long iterationStartWall;
+        private long measuredOps;
+        private long measuredCpu;
+        private long measuredWall;
         private long lastBytes;
         private long lastOps;
 
@@ -109,22 +123,35 @@ public class EventCostBenchmark {
         }
 
         @Setup(Level.Iteration)
-        public void markAllocation() {
+        public void markIteration(IterationParams iteration) {
+            measuring = iteration.getType() == IterationType.MEASUREMENT;
             iterationStartOps = n;
+            iterationStartWall = System.nanoTime();
+            iterationStartCpu = THREAD_MX.getCurrentThreadCpuTime();
             iterationStartBytes = THREAD_MX.getCurrentThreadAllocatedBytes();
         }
 
         @TearDown(Level.Iteration)
-        public void sampleAllocation() {
+        public void sampleIteration() {
             lastBytes = THREAD_MX.getCurrentThreadAllocatedBytes() - iterationStartBytes;
+            long cpu = THREAD_MX.getCurrentThreadCpuTime() - iterationStartCpu;
+            long wall = System.nanoTime() - iterationStartWall;
             lastOps = n - iterationStartOps;
+            if (measuring) {
+                measuredOps += lastOps;
+                measuredCpu += cpu;
+                measuredWall += wall;
+            }
         }
 
         @TearDown(Level.Trial)
-        public void printAllocation() {
+        public void printThread() {
             System.out.println(String.format(Locale.ROOT,
-                    "[jtrace-bench] %s allocated %,d bytes for %,d events in the last iteration = %.4f B/event",
-                    Thread.currentThread().getName(), lastBytes, lastOps, (double) lastBytes / Math.max(1, lastOps)));
+                    "[jtrace-bench] %s: measurement iterations: %.2f CPU ns/event, %.2f wall ns/event (on CPU %.0f%%); "
+                            + "last iteration allocated %,d bytes for %,d events = %.4f B/event",
+                    Thread.currentThread().getName(), (double) measuredCpu / Math.max(1, measuredOps),
+                    (double) measuredWall / Math.max(1, measuredOps), 100.0 * measuredCpu / Math.max(1, measuredWall),
+                    lastBytes, lastOps, (double) lastBytes / Math.max(1, lastOps)));
         }
 
         static long total() {
@@ -365,7 +392,8 @@ public class EventCostBenchmark {
 
     /** The floor of any timed event. */
     @Benchmark
-    public long nanoTime() {
+    public long nanoTime(Ops ops) {
+        ops.n++;
         return System.nanoTime();
     }
 }

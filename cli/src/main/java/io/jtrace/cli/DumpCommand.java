@@ -64,8 +64,8 @@ final class DumpCommand implements Callable<Integer> {
     /** "  12.345678 ms  gen 1  T3 main  REGION_BEGIN task=1 type="validate"  at a.B.c(B.java:12) < …". */
     static String text(Generation g, Event e) {
         StringBuilder b = new StringBuilder(160);
-        b.append(String.format(Locale.ROOT, "%14.6f ms  gen %d  %s  %s", e.time() / 1e6, g.number(),
-                threadLabel(g, e.thread()), e.type().name()));
+        b.append(String.format(Locale.ROOT, "%14.6f ms  gen %d  %s  %s%s", e.time() / 1e6, g.number(),
+                threadLabel(g, e.thread()), e.type().name(), e.late() ? " (late)" : ""));
         for (int i = 0; i < e.args().length; i++) {
             EventType.Arg arg = e.type().args.get(i);
             if (arg.kind() == ArgKind.STACK) {
@@ -130,6 +130,9 @@ final class DumpCommand implements Callable<Integer> {
                 j.writeBooleanField("virtual", t.virtual());
             }
             j.writeStringField("type", e.type().name());
+            if (e.late()) {
+                j.writeBooleanField("late", true);
+            }
             j.writeObjectFieldStart("args");
             for (int i = 0; i < e.args().length; i++) {
                 EventType.Arg arg = e.type().args.get(i);

@@ -33,6 +33,7 @@ final class BatchDecoder {
         }
         long time = c.varint();
         long thread = 0;
+        boolean late = false;
         while (c.hasMore()) {
             long eventAt = c.offset();
             int code = c.u8();
@@ -70,7 +71,12 @@ final class BatchDecoder {
                 thread = args[0];
                 continue;
             }
-            out.add(new Event(type, time, thread, args, tail));
+            if (type == EventType.LATE) {
+                late = true;
+                continue;
+            }
+            out.add(new Event(type, time, thread, args, tail, late));
+            late = false;
         }
     }
 

@@ -3,9 +3,10 @@ package io.jtrace.format;
 /**
  * One decoded event. {@code time} is nanoseconds since the trace started; {@code thread} is the
  * thread the event belongs to (0 for events written outside any thread, such as GC events);
- * {@code args} follow {@code type.args}; {@code tail} is the text of events that carry one.
+ * {@code args} follow {@code type.args}; {@code tail} is the text of events that carry one;
+ * {@code late} is set for events the JVM reported after the fact (see {@link EventType#LATE}).
  */
-public record Event(EventType type, long time, long thread, long[] args, String tail) {
+public record Event(EventType type, long time, long thread, long[] args, String tail, boolean late) {
 
     /** The argument with this name (see {@link EventType#args}). */
     public long arg(String name) {

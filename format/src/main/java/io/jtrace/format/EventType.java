@@ -73,7 +73,14 @@ public enum EventType {
      * of the Runnable (scheduler latency) interval that began with its UNBLOCK. Virtual threads
      * run again with their MOUNT.
      */
-    RUN(0x17, true, false);
+    RUN(0x17, true, false),
+    /**
+     * The next event of the batch was reported after the fact by the JVM (its own event stream:
+     * a platform thread's monitor wait, a GC pause), with its original time: it describes the
+     * past, and readers do not apply it to the thread's current state. Not an event of its own:
+     * readers mark the next event {@code late}.
+     */
+    LATE(0x18, false, false);
 
     /** An argument's name and meaning. */
     public record Arg(String name, ArgKind kind) {}

@@ -10,7 +10,8 @@ public record StackFrame(String className, String methodName, String descriptor,
     /** "pkg.Class.method(File.java:42)", the way a Java stack trace prints a frame. */
     @Override
     public String toString() {
-        String where = fileName == null || fileName.isEmpty() ? "Unknown Source"
+        boolean noFile = fileName == null || fileName.isEmpty();
+        String where = noFile ? (line >= 0 ? "line " + line : "Unknown Source")
                 : line >= 0 ? fileName + ":" + line : fileName;
         return className + "." + methodName + "(" + where + ")";
     }

@@ -19,6 +19,11 @@ final class GenerationTables {
     private final AtomicLong nextString = new AtomicLong();
     /** Null when stacks are off. */
     private final StackTable stacks;
+    /** Stacks that arrive symbolized (from the JDK's event stream), numbered from {@link #SYMBOLIZED_IDS}. */
+    private final ConcurrentHashMap<CapturedStack, Long> symbolized = new ConcurrentHashMap<>();
+    private final AtomicLong nextSymbolized = new AtomicLong(SYMBOLIZED_IDS);
+    /** Where ids of symbolized stacks start: above any id the tier's table gives out. */
+    static final long SYMBOLIZED_IDS = 1L << 40;
 
     GenerationTables(StackTier tier) {
         this.stacks = tier == null ? null : tier.newTable();
@@ -41,12 +46,21 @@ final class GenerationTables {
         return captured == null || stacks == null ? 0 : stacks.id(captured);
     }
 
+    /** The id of a stack that is already symbolized; 0 for null. */
+    long symbolizedStack(CapturedStack stack) {
+        if (stack == null) {
+            return 0;
+        }
+        Long id = symbolized.get(stack);
+        return id != null ? id : symbolized.computeIfAbsent(stack, k -> nextSymbolized.incrementAndGet());
+    }
+
     /** The symbolized stacks; their frame strings are interned into this generation's strings. */
     List<StackTrace> stackTable() {
-        if (stacks == null) {
-            return List.of();
+        List<StackTrace> list = new java.util.ArrayList<>(stacks == null ? List.of() : stacks.symbolize());
+        for (Map.Entry<CapturedStack, Long> e : symbolized.entrySet()) {
+            list.add(new StackTrace(e.getValue(), e.getKey().frames(), e.getKey().truncated()));
         }
-        List<StackTrace> list = stacks.symbolize();
         for (StackTrace s : list) {
             for (StackFrame f : s.frames()) {
                 string(f.className());
@@ -66,6 +80,8 @@ final class GenerationTables {
     void clear() {
         strings.clear();
         nextString.set(0);
+        symbolized.clear();
+        nextSymbolized.set(SYMBOLIZED_IDS);
         if (stacks != null) {
             stacks.clear();
         }

@@ -50,6 +50,8 @@ public final class Recorder {
     final GenerationWriter background;
     private final Thread backgroundThread;
     private final AtomicBoolean failed = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final java.util.List<Runnable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Recorder(OutputStream out, boolean closeOut, TraceOptions options) {
         this.options = options;
@@ -81,16 +83,31 @@ public final class Recorder {
      * Returns false if no session was active.
      */
     public static boolean stop() {
-        Recorder r;
-        synchronized (Recorder.class) {
-            r = active;
-            if (r == null) {
-                return false;
+        Recorder r = active;
+        if (r == null || !r.stopping.compareAndSet(false, true)) {
+            return false;
+        }
+        for (Runnable task : r.beforeStop) {
+            try {
+                task.run(); // e.g. the JDK event bridge delivering what it still holds, while recording
+            } catch (RuntimeException | Error e) {
+                System.err.println("jtrace: while stopping: " + e);
             }
+        }
+        synchronized (Recorder.class) {
             active = null;
         }
         r.background.requestStop(r.backgroundThread);
         return true;
+    }
+
+    /** The tracer's own thread {@code t} writes no events of its own from now on. */
+    public void exclude(Thread t) {
+        threads.get(t, t.getState() == Thread.State.NEW ? ThreadState.NOT_EXIST : ThreadState.RUNNING).excluded = true;
+    }
+
+    void beforeStop(Runnable task) {
+        beforeStop.add(task);
     }
 
     /** Nanoseconds since the session started: the trace clock. */
@@ -131,6 +148,16 @@ public final class Recorder {
      * after it unmounted).
      */
     Writer begin(Thread t, int need) {
+        return begin(t, need, -1);
+    }
+
+    /**
+     * {@link #begin(Thread, int)} for an event at a given trace time ({@code time} ≥ 0) that the
+     * JDK reports after the fact: a time earlier than the buffer's last starts a new buffer, so
+     * that every batch stays in time order. The event may land in a later generation than its
+     * time (docs/format.md, "late events").
+     */
+    Writer begin(Thread t, int need, long time) {
         if (t == backgroundThread) {
             return null; // the tracer never traces itself
         }
@@ -143,23 +170,40 @@ public final class Recorder {
             w.release();
             return null;
         }
-        long now = clock();
+        // the generation before the clock: the advancer takes a generation's end time before it
+        // advances, so an event of the new generation is never timed before that generation began
         long g = generation;
-        if (w.gen != g || w.pos + need + SWITCH_BYTES > w.limit) {
+        long now = time >= 0 ? time : clock();
+        if (w.gen != g || w.pos + need + SWITCH_BYTES > w.limit || (time >= 0 && time < w.lastTime)) {
             if (!roll(w, g, now, need)) {
                 w.release();
                 lost.incrementAndGet();
                 return null;
             }
         }
-        if (w.current != t) {
-            switchThread(w, t, now);
-        }
-        if (w.currentRecord.startPending) {
-            // the first event of a thread we saw created: it has started running
-            w.currentRecord.startPending = false;
-            w.timed(EventType.THREAD_START.code, now);
-            w.currentRecord.setState(ThreadState.RUNNING, 0);
+        if (t == null) {
+            // an event of no thread (a collector pause): after a THREAD_SWITCH to 0 if needed
+            if (w.current != null) {
+                w.untimed(EventType.THREAD_SWITCH.code);
+                w.varint(0);
+                w.current = null;
+                w.currentRecord = null;
+            }
+        } else {
+            if (w.current != t) {
+                switchThread(w, t, now);
+            }
+            ThreadRecord r = w.currentRecord;
+            if (r.excluded && t == Thread.currentThread()) {
+                w.release();
+                return null; // a thread of the tracer's own (its late events are written as other threads)
+            }
+            if (r.startPending && time < 0) {
+                // the first event of a thread we saw created: it has started running
+                r.startPending = false;
+                w.timed(EventType.THREAD_START.code, now);
+                r.setState(ThreadState.RUNNING, 0);
+            }
         }
         w.now = now;
         return w;
@@ -248,6 +292,10 @@ public final class Recorder {
     // ---- events: threads and scheduling (called by the agent's hooks through Events) ----
 
     void threadCreate(Thread created) {
+        ThreadRecord known = threads.find(created);
+        if (known != null && known.excluded) {
+            return; // the tracer starting a thread of its own
+        }
         Object st = stack();
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
@@ -565,8 +613,10 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        if (threads.get(t, ThreadState.RUNNING).wakesForIo) {
-            unblockIfBlocked(target, WakerKind.UNKNOWN, 0); // the network woke it, not the poller thread
+        ThreadRecord self = threads.get(t, ThreadState.RUNNING);
+        if (self.wakesForIo || self.excluded) {
+            // the network woke it, not the poller thread; or the tracer's own thread did
+            unblockIfBlocked(target, WakerKind.UNKNOWN, 0);
         } else if (!unblockIfBlocked(target, WakerKind.CURRENT, 0)) {
             threads.get(target, ThreadState.RUNNING).permitFrom = t.threadId();
         }
@@ -590,8 +640,11 @@ public final class Recorder {
         if (r == null || r.state != ThreadState.BLOCKED.code) {
             return false; // a thread never seen blocking: nothing to undo
         }
-        Object st = waker == WakerKind.CURRENT ? stack() : null;
-        Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
+        boolean byMe = waker == WakerKind.CURRENT;
+        Object st = byMe ? stack() : null;
+        // a wake-up by a timer, the network or the JDK is an event of no thread: no helper thread
+        // of the JDK appears as the one that acted
+        Writer w = begin(byMe ? Thread.currentThread() : null, MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE); // event lost; the state still moves
         }
@@ -694,6 +747,79 @@ public final class Recorder {
         ThreadRecord r = threads.get(t, ThreadState.RUNNING);
         if (r.contextDepth > 0 && --r.contextDepth == 0) {
             r.contextReason = null;
+        }
+    }
+
+    // ---- late events: what the JDK reports after the fact (its own event stream) ----
+
+    /**
+     * Platform thread {@code threadId} was blocked entering a contended monitor from {@code start}
+     * to {@code end} (trace times), released by {@code previousOwner} (0: unknown), with its
+     * stack: written as the thread's BLOCK, UNBLOCK and RUN at those times. Threads the recorder
+     * never saw are skipped.
+     */
+    void lateMonitorBlock(long threadId, long start, long end, String monitorClass, long previousOwner,
+                          CapturedStack stack) {
+        ThreadRecord r = threads.findById(threadId);
+        if (r == null || r.virtual || start < 0 || end < start) {
+            return;
+        }
+        Writer w = begin(r.thread, 3 * MAX_EVENT_BYTES, start);
+        if (w == null) {
+            return;
+        }
+        try {
+            long blockerId = w.tables.string(monitorClass);
+            long stackId = w.tables.symbolizedStack(stack);
+            w.untimed(EventType.LATE.code);
+            w.timed(EventType.BLOCK.code, start);
+            w.varint(BlockReason.MONITOR.code);
+            w.varint(blockerId);
+            w.varint(stackId);
+            w.untimed(EventType.LATE.code);
+            writeUnblockAt(w, r, end, previousOwner != 0 ? WakerKind.THREAD : WakerKind.UNKNOWN, previousOwner);
+            w.untimed(EventType.LATE.code);
+            w.timed(EventType.RUN.code, end);
+        } finally {
+            w.release();
+        }
+    }
+
+    private static void writeUnblockAt(Writer w, ThreadRecord target, long time, WakerKind waker, long wakerThread) {
+        w.timed(EventType.UNBLOCK.code, time);
+        w.varint(target.threadId);
+        w.varint(waker.code);
+        w.varint(wakerThread);
+        w.varint(0);
+    }
+
+    /** A collector pause or a safepoint, reported after the fact: its begin and end events at those times. */
+    void latePause(EventType begin, EventType end, long id, String name, long start, long stop) {
+        if (start < 0 || stop < start) {
+            return;
+        }
+        Writer w = begin(null, 2 * MAX_EVENT_BYTES, start);
+        if (w == null) {
+            return;
+        }
+        try {
+            if (begin == EventType.GC_BEGIN) {
+                long nameId = w.tables.string(name);
+                w.untimed(EventType.LATE.code);
+                w.timed(EventType.GC_BEGIN.code, start);
+                w.varint(id);
+                w.varint(nameId);
+                w.untimed(EventType.LATE.code);
+                w.timed(EventType.GC_END.code, stop);
+                w.varint(id);
+            } else {
+                w.untimed(EventType.LATE.code);
+                w.timed(begin.code, start);
+                w.untimed(EventType.LATE.code);
+                w.timed(end.code, stop);
+            }
+        } finally {
+            w.release();
         }
     }
 

@@ -37,6 +37,8 @@ final class ThreadRecord {
     /** Set while the thread is inside a call that names its blocks (a queue's take): owner thread only. */
     io.jtrace.format.BlockReason contextReason;
     int contextDepth;
+    /** A thread of the tracer's own: its events are not recorded. */
+    volatile boolean excluded;
     /** Nesting of native calls (a public read calling another): owner thread only. */
     int nativeDepth;
     /** Set while the thread wakes threads because their I/O is ready (the JDK's poller): owner thread only. */

@@ -94,6 +94,10 @@ public final class HookPoints {
         return List.copyOf(p);
     }
 
-    /** The event families a user can choose with the agent option {@code events}. */
-    public static final Set<String> FAMILIES = Set.of("park", "sleep", "wait", "io", "threads", "vthreads");
+    /**
+     * The event families a user can choose with the agent option {@code events}: those of the
+     * hook points, and {@code jdk} (monitor contention of platform threads, GC pauses and
+     * safepoints from the JDK's own event stream).
+     */
+    public static final Set<String> FAMILIES = Set.of("park", "sleep", "wait", "io", "threads", "vthreads", "jdk");
 }

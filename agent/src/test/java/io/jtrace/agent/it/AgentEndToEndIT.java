@@ -5,6 +5,7 @@ import io.jtrace.agent.it.workloads.Deterministic;
 import io.jtrace.agent.it.workloads.Handoffs;
 import io.jtrace.agent.it.workloads.LockContention;
 import io.jtrace.agent.it.workloads.ManyVirtualThreads;
+import io.jtrace.agent.it.workloads.Monitors;
 import io.jtrace.agent.it.workloads.SocketsAndFiles;
 import io.jtrace.format.BlockReason;
 import io.jtrace.format.EventType;
@@ -94,6 +95,37 @@ class AgentEndToEndIT {
         assertThat(t.of(EventType.BLOCK, main).stream().map(Ev::reason)).contains(BlockReason.JOIN);
         assertThat(t.of(EventType.THREAD_CREATE, main).stream().map(e -> e.arg("newThread"))).contains(consumer, sleeper);
         assertThat(t.of(EventType.THREAD_END, sleeper)).hasSize(1);
+    }
+
+    @Test
+    void aPlatformThreadBlockedOnSynchronizedIsReportedByTheJvmWithThePreviousOwnerAsWaker() throws Exception {
+        RecordedTrace t = recordCleanly(Monitors.class, "platform");
+        long waiter = t.thread("waiter");
+        Ev block = only(t.of(EventType.BLOCK, waiter).stream().filter(e -> e.reason() == BlockReason.MONITOR).toList());
+        assertThat(block.event().late()).as("JFR reports it after the fact").isTrue();
+        assertThat(block.gen().string(block.arg("blocker"))).isEqualTo("java.lang.Object");
+        assertThat(block.stack().get(0).className()).isEqualTo(Monitors.class.getName());
+        Ev unblock = t.unblocksOf(waiter).stream().filter(e -> e.event().late()).findFirst().orElseThrow();
+        assertThat(unblock.waker()).isEqualTo(WakerKind.THREAD);
+        assertThat(unblock.arg("wakerThread")).isEqualTo(t.thread("holder"));
+        assertThat(unblock.event().time() - block.event().time()).isGreaterThan(20_000_000L);
+        assertThat(t.of(EventType.GC_BEGIN)).isNotEmpty().allMatch(e -> e.event().late());
+        assertThat(t.of(EventType.GC_END)).hasSameSizeAs(t.of(EventType.GC_BEGIN));
+    }
+
+    @Test
+    void virtualThreadsBlockedOnSynchronizedOrWaitUnmountAndTheWakerIsUnknown() throws Exception {
+        RecordedTrace t = recordCleanly(Monitors.class, "virtual");
+        long waiter = t.thread("waiter");
+        Ev block = only(t.of(EventType.BLOCK, waiter).stream().filter(e -> e.reason() == BlockReason.MONITOR).toList());
+        assertThat(block.event().late()).isFalse();
+        assertThat(t.unblocksOf(waiter).stream().filter(e -> e.event().time() > block.event().time()).findFirst().orElseThrow()
+                .waker()).as("Java-level hooks cannot see who left the monitor; never the unblocker thread")
+                .isEqualTo(WakerKind.UNKNOWN);
+        long waiting = t.thread("vwaiting");
+        Ev wait = t.of(EventType.BLOCK, waiting).stream().filter(e -> e.reason() == BlockReason.WAIT).findFirst().orElseThrow();
+        assertThat(wait.stack()).anyMatch(f -> f.className().equals("java.lang.Object") && f.methodName().equals("wait"));
+        assertThat(t.unblocksOf(waiting)).isNotEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jtrace.agent.it;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ record AgentRun(int exitCode, String stdout, String stderr, Path trace) {
             cmd.add(agentArg);
         }
         cmd.add("-cp");
-        cmd.add(System.getProperty("jtrace.testClasses"));
+        cmd.add(classPath());
         cmd.add(workload.getName());
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt");
@@ -39,6 +40,13 @@ record AgentRun(int exitCode, String stdout, String stderr, Path trace) {
             throw new AssertionError("workload " + workload.getSimpleName() + " did not finish in 120 s");
         }
         return new AgentRun(p.exitValue(), Files.readString(out), Files.readString(err), trace);
+    }
+
+    /** The test classes, and the third-party jars some workloads run on (Jetty), which the pom passes. */
+    private static String classPath() {
+        String classes = System.getProperty("jtrace.testClasses");
+        String jars = System.getProperty("jtrace.workloadClasspath", "");
+        return jars.isBlank() || jars.startsWith("${") ? classes : classes + File.pathSeparator + jars;
     }
 
     RecordedTrace read() throws IOException {

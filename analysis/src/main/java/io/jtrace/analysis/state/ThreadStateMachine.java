@@ -47,6 +47,7 @@ public final class ThreadStateMachine {
     private final List<ValidationError> errors = new ArrayList<>();
     private final Listener listener;
     private long errorCount;
+    private long lateEvents;
     private long previousLost;
 
     public ThreadStateMachine(Listener listener) {
@@ -61,6 +62,10 @@ public final class ThreadStateMachine {
     public void generation(Generation g) {
         seenThisGeneration.clear();
         for (Event e : g.events()) {
+            if (e.late()) {
+                lateEvents++; // reported after the fact: history, not the thread's current state
+                continue;
+            }
             event(g, e);
         }
         previousLost = g.lostEvents();
@@ -81,6 +86,14 @@ public final class ThreadStateMachine {
     /** The first errors found (at most 1000). */
     public List<ValidationError> errors() {
         return Collections.unmodifiableList(errors);
+    }
+
+    /**
+     * Events the JDK reported after the fact (a platform thread's monitor wait, a GC pause;
+     * docs/format.md, "Late events"). They describe the past and do not move the current state.
+     */
+    public long lateEvents() {
+        return lateEvents;
     }
 
     /** All errors found. */

@@ -1,0 +1,176 @@
+package io.jtrace.agent.jfr;
+
+import io.jtrace.format.StackFrame;
+import io.jtrace.format.Wire;
+import io.jtrace.recorder.LateEvents;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.EventStream;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What only the JVM knows, from its own in-process event stream (JFR), written into the trace
+ * after the fact: which platform thread waited for a contended monitor and who held it
+ * ({@code jdk.JavaMonitorEnter.previousOwner}), collector pauses and safepoints. The stream
+ * delivers about once a second; events are sorted, mapped onto the trace clock with
+ * {@link ClockSync} and handed to {@link LateEvents}.
+ */
+public final class JdkEventBridge {
+    /** How long stopping waits for the stream to deliver what was recorded before. */
+    private static final long STOP_PATIENCE_MILLIS = 2_000;
+
+    private final Recording recording = new Recording();
+    private final EventStream stream;
+    private final List<RecordedEvent> pending = new ArrayList<>();
+    private final Map<Long, Long> safepointStarts = new HashMap<>();
+    private final CountDownLatch lastSyncSeen = new CountDownLatch(1);
+    private volatile long lastSync = -1;
+    /** Epoch nanoseconds minus trace nanoseconds, from the latest ClockSync; unknown until the first. */
+    private long offset = Long.MIN_VALUE;
+
+    private JdkEventBridge() throws IOException {
+        stream = EventStream.openRepository();
+    }
+
+    /**
+     * Starts recording the JDK's events now (so that nothing the application does from its first
+     * line is missed), and a daemon thread of ours that reads them back; both stop, delivering
+     * what they hold, just before the trace's last generation.
+     */
+    public static void start() throws IOException {
+        JdkEventBridge bridge = new JdkEventBridge();
+        Recording r = bridge.recording;
+        r.setName("jtrace");
+        r.setToDisk(true); // the in-process stream reads the disk repository
+        r.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
+        r.enable("jdk.GarbageCollection");
+        r.enable("jdk.SafepointBegin");
+        r.enable("jdk.SafepointEnd");
+        r.enable(ClockSync.class);
+        r.start();
+        EventStream s = bridge.stream;
+        s.setStartTime(Instant.now().minusSeconds(1));
+        s.onEvent(bridge::collect);
+        s.onFlush(bridge::flush);
+        // the stream runs on a daemon thread of ours: a thread of the JDK's (startAsync) would
+        // keep the JVM from exiting, and from running the shutdown hook that stops it
+        Thread t = Thread.ofPlatform().daemon().name("jtrace-jdk-events").unstarted(s::start);
+        LateEvents.excludeThread(t);
+        t.start();
+        sync();
+        LateEvents.beforeStop(bridge::stop);
+    }
+
+    private static long sync() {
+        ClockSync c = new ClockSync();
+        c.begin();
+        c.traceTime = LateEvents.traceTime();
+        c.commit();
+        return c.traceTime;
+    }
+
+    /** Waits (bounded) until the stream delivered a clock sync committed now, then closes. */
+    private void stop() {
+        lastSync = sync();
+        try {
+            lastSyncSeen.await(STOP_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stream.close();
+        recording.close();
+        flush();
+    }
+
+    private synchronized void collect(RecordedEvent e) {
+        pending.add(e);
+    }
+
+    private synchronized void flush() {
+        pending.sort(Comparator.comparing(RecordedEvent::getStartTime));
+        for (RecordedEvent e : pending) {
+            if (e.getEventType().getName().equals("io.jtrace.ClockSync")) {
+                offset = epochNanos(e.getStartTime()) - e.getLong("traceTime");
+                if (e.getLong("traceTime") == lastSync) {
+                    lastSyncSeen.countDown();
+                }
+            }
+        }
+        if (offset == Long.MIN_VALUE) {
+            return; // keep them until the first clock sync arrives
+        }
+        for (RecordedEvent e : pending) {
+            deliver(e);
+        }
+        pending.clear();
+        if (lastSync < 0) {
+            sync(); // one per flush keeps the offset fresh
+        }
+    }
+
+    private void deliver(RecordedEvent e) {
+        long start = epochNanos(e.getStartTime()) - offset;
+        long end = epochNanos(e.getEndTime()) - offset;
+        switch (e.getEventType().getName()) {
+            case "jdk.JavaMonitorEnter" -> {
+                RecordedThread t = e.getThread();
+                if (t == null || t.isVirtual()) {
+                    return; // virtual threads' monitor blocks are seen by the unmount hook
+                }
+                RecordedThread owner = e.getThread("previousOwner");
+                LateEvents.monitorBlocked(t.getJavaThreadId(), start, end, e.getClass("monitorClass").getName(),
+                        owner == null ? 0 : owner.getJavaThreadId(), frames(e.getStackTrace()),
+                        e.getStackTrace() != null && e.getStackTrace().isTruncated());
+            }
+            case "jdk.GarbageCollection" -> LateEvents.gcPause(e.getLong("gcId"), e.getString("name"), start, end);
+            case "jdk.SafepointBegin" -> safepointStarts.put(e.getLong("safepointId"), start);
+            case "jdk.SafepointEnd" -> {
+                Long begin = safepointStarts.remove(e.getLong("safepointId"));
+                if (begin != null) {
+                    LateEvents.safepoint(begin, end);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static List<StackFrame> frames(RecordedStackTrace stack) {
+        if (stack == null) {
+            return List.of();
+        }
+        List<StackFrame> frames = new ArrayList<>(stack.getFrames().size());
+        for (RecordedFrame f : stack.getFrames()) {
+            if (!f.isJavaFrame()) {
+                continue;
+            }
+            int kind = switch (f.getType()) {
+                case "Interpreted" -> Wire.FRAME_INTERPRETED;
+                case "JIT compiled" -> Wire.FRAME_COMPILED;
+                case "Inlined" -> Wire.FRAME_INLINED;
+                case "Native" -> Wire.FRAME_NATIVE;
+                default -> Wire.FRAME_UNKNOWN;
+            };
+            frames.add(new StackFrame(f.getMethod().getType().getName(), f.getMethod().getName(),
+                    f.getMethod().getDescriptor(), "", f.getLineNumber() < 0 ? -1 : f.getLineNumber(),
+                    f.getBytecodeIndex() < 0 ? -1 : f.getBytecodeIndex(), kind));
+        }
+        return frames;
+    }
+
+    private static long epochNanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+}

@@ -1,0 +1,53 @@
+package io.jtrace.agent.it.workloads;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code synchronized} contention: "holder" keeps a monitor for 50 ms while "waiter" tries to
+ * enter it (platform or virtual threads, per the first argument); then a virtual thread
+ * "vwaiting" waits in Object.wait until main notifies it; then a System.gc().
+ */
+public final class Monitors {
+    public static void main(String[] args) throws Exception {
+        boolean virtual = args.length > 0 && args[0].equals("virtual");
+        Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform();
+        Object monitor = new Object();
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = builder.name("holder").start(() -> {
+            synchronized (monitor) {
+                held.countDown();
+                Work.sleep(50);
+            }
+        });
+        Thread waiter = builder.name("waiter").start(() -> {
+            Work.await(held);
+            synchronized (monitor) {
+                System.out.println("waiter entered");
+            }
+        });
+        holder.join();
+        waiter.join();
+
+        Object mailbox = new Object();
+        boolean[] delivered = {false};
+        Thread waiting = Thread.ofVirtual().name("vwaiting").start(() -> {
+            synchronized (mailbox) {
+                while (!delivered[0]) {
+                    try {
+                        mailbox.wait();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        });
+        Work.sleep(30);
+        synchronized (mailbox) {
+            delivered[0] = true;
+            mailbox.notifyAll();
+        }
+        waiting.join();
+        System.gc();
+        System.out.println("done");
+    }
+}

@@ -1,0 +1,75 @@
+package io.jtrace.recorder;
+
+import io.jtrace.format.EventType;
+import io.jtrace.format.StackFrame;
+
+import java.util.List;
+
+/**
+ * Entry points for events the JDK reports after the fact, with their own times (the agent's
+ * bridge from the JDK's in-process event stream): contended monitor enters of platform threads,
+ * collector pauses, safepoints. Times are trace times ({@link #traceTime()}); each call is
+ * written in the current generation even when its time lies in an earlier one
+ * (docs/format.md, "Late events"). Like {@link Events}, nothing here throws or blocks.
+ */
+public final class LateEvents {
+    private LateEvents() {}
+
+    /** Now on the trace clock, or -1 when tracing is off. */
+    public static long traceTime() {
+        Recorder r = Recorder.active;
+        return r == null ? -1 : r.clock();
+    }
+
+    /** Never traces {@code t} (a thread of the tracer's own). */
+    public static void excludeThread(Thread t) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            r.exclude(t);
+        }
+    }
+
+    /** Runs {@code task} when the recording stops, before its last generation is written. */
+    public static void beforeStop(Runnable task) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            r.beforeStop(task);
+        }
+    }
+
+    /** Platform thread {@code threadId} waited for a monitor from {@code start} to {@code end}. */
+    public static void monitorBlocked(long threadId, long start, long end, String monitorClass, long previousOwner,
+                                      List<StackFrame> frames, boolean truncated) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.lateMonitorBlock(threadId, start, end, monitorClass, previousOwner,
+                        frames.isEmpty() ? null : new CapturedStack(List.copyOf(frames), truncated));
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    public static void gcPause(long gcId, String name, long start, long end) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.latePause(EventType.GC_BEGIN, EventType.GC_END, gcId, name, start, end);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    public static void safepoint(long start, long end) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.latePause(EventType.SAFEPOINT_BEGIN, EventType.SAFEPOINT_END, 0, null, start, end);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+}

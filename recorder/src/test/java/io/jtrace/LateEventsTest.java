@@ -1,0 +1,69 @@
+package io.jtrace;
+
+import io.jtrace.format.BlockReason;
+import io.jtrace.format.Event;
+import io.jtrace.format.EventType;
+import io.jtrace.format.StackFrame;
+import io.jtrace.format.WakerKind;
+import io.jtrace.recorder.LateEvents;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Events the JVM reports after the fact keep their own times and come back marked late. */
+class LateEventsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMonitorWaitReportedAfterTheFactIsTheThreadsLateBlockUnblockAndRun() throws Exception {
+        Path f = dir.resolve("late.jtrace");
+        long me = Thread.currentThread().threadId();
+        long[] times = new long[2];
+        List<StackFrame> frames = List.of(new StackFrame("app.Cache", "get", "(Ljava/lang/Object;)Ljava/lang/Object;", "", 42, 7, 2));
+        TraceFiles.record(f, TraceOptions.defaults(), () -> {
+            io.jtrace.Trace.log("before", "the thread is known to the recorder");
+            sleep(20); // the reported wait lies after the trace's start
+            long now = LateEvents.traceTime();
+            times[0] = now - 5_000_000;
+            times[1] = now - 1_000_000;
+            LateEvents.monitorBlocked(me, times[0], times[1], "app.Cache", 12345, frames, false);
+            Trace.log("after", "and goes on");
+        });
+        TraceFiles.ReadBack rb = TraceFiles.readAll(f);
+        List<Event> late = rb.events().stream().filter(Event::late).toList();
+        assertThat(late).extracting(Event::type).containsExactly(EventType.BLOCK, EventType.UNBLOCK, EventType.RUN);
+        assertThat(late).allMatch(e -> e.thread() == me);
+        Event block = late.get(0);
+        assertThat(block.time()).isEqualTo(times[0]);
+        assertThat(BlockReason.ofCode(block.arg("reason"))).isEqualTo(BlockReason.MONITOR);
+        assertThat(rb.generations().get(0).stack(block.stackId()).frames()).isEqualTo(frames);
+        Event unblock = late.get(1);
+        assertThat(unblock.time()).isEqualTo(times[1]);
+        assertThat(WakerKind.ofCode(unblock.arg("waker"))).isEqualTo(WakerKind.THREAD);
+        assertThat(unblock.arg("wakerThread")).isEqualTo(12345);
+        assertThat(rb.events()).filteredOn(e -> !e.late() && e.type() == EventType.LOG).hasSize(2);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aThreadTheRecorderNeverSawGetsNoLateEvents() throws Exception {
+        Path f = dir.resolve("unknown.jtrace");
+        TraceFiles.record(f, TraceOptions.defaults(), () -> {
+            long now = LateEvents.traceTime();
+            LateEvents.monitorBlocked(987_654_321L, now - 10, now, "x.Y", 0, List.of(), false);
+        });
+        assertThat(TraceFiles.readAll(f).events()).noneMatch(Event::late);
+    }
+}
