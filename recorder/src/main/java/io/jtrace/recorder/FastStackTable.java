@@ -191,11 +191,19 @@ final class FastStackTable implements StackTable {
         return tab;
     }
 
+    /**
+     * Symbolizes every entry. Runs outside the table's lock (on a snapshot of the slots, whose
+     * entries never change): a late insert into this table must not wait for symbolization.
+     */
     @Override
-    public synchronized List<StackTrace> symbolize() {
-        List<StackTrace> out = new ArrayList<>(size);
+    public List<StackTrace> symbolize() {
+        Entry[] snapshot;
+        synchronized (this) {
+            snapshot = table.clone();
+        }
+        List<StackTrace> out = new ArrayList<>();
         Map<Class<?>, Map<Integer, Executable>> methodsByClass = new HashMap<>();
-        for (Entry e : table) {
+        for (Entry e : snapshot) {
             if (e == null) {
                 continue;
             }

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The string and stack tables of one generation (Go keeps one per generation too): ids are
  * assigned on first use within the generation, so every id an event of the generation refers to
- * is in the tables written at its end. The recorder keeps two and reuses them alternately; a
- * lookup that hits allocates nothing.
+ * is in the tables written at its end. The recorder keeps those of the current and the previous
+ * generation and makes fresh ones for each new generation; a lookup that hits allocates nothing.
  */
 final class GenerationTables {
     private final ConcurrentHashMap<String, Long> strings = new ConcurrentHashMap<>();
@@ -75,15 +75,5 @@ final class GenerationTables {
     /** Strings by id, for the string table record. */
     Map<String, Long> stringTable() {
         return strings;
-    }
-
-    void clear() {
-        strings.clear();
-        nextString.set(0);
-        symbolized.clear();
-        nextSymbolized.set(SYMBOLIZED_IDS);
-        if (stacks != null) {
-            stacks.clear();
-        }
     }
 }

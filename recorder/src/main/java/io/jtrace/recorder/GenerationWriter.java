@@ -192,7 +192,7 @@ final class GenerationWriter implements Runnable {
         writeTables(live);
         enc.lost(gen, r.lost.getAndSet(0));
         enc.endGeneration(gen, end);
-        r.tables[(int) (gen & 1)].clear();
+        r.tables.set((int) (gen & 1), r.newTables()); // for generation gen + 2
         gen = next;
         genStart = end;
         genBytes = 0;
@@ -300,11 +300,11 @@ final class GenerationWriter implements Runnable {
         w.gen = gen;
         w.lastTime = now;
         w.current = null;
-        w.tables = r.tables[(int) (gen & 1)];
+        w.tables = r.tables.get((int) (gen & 1));
     }
 
     private void writeTables(List<ThreadRecord> live) throws IOException {
-        GenerationTables t = r.tables[(int) (gen & 1)];
+        GenerationTables t = r.tables.get((int) (gen & 1));
         table.reset();
         for (StackTrace s : t.stackTable()) {
             table.stack(s, t::string);

@@ -10,6 +10,7 @@ import io.jtrace.format.WakerKind;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One recording session: the per-writer buffers, the generation counter and the tables, and the
@@ -39,7 +40,12 @@ public final class Recorder {
     /** Set when the last generation is being written: events are dropped from then on. */
     volatile boolean closed;
 
-    final GenerationTables[] tables;
+    /**
+     * The tables of the current and the previous generation, by generation parity. The background
+     * writer puts fresh ones in place of a generation's after writing it out: a thread still
+     * holding the old ones (stuck in an event) changes nothing anyone reads.
+     */
+    final AtomicReferenceArray<GenerationTables> tables = new AtomicReferenceArray<>(2);
     final ThreadRegistry threads = new ThreadRegistry();
     final Writers writers = Writers.create();
     final BufferPool pool;
@@ -57,7 +63,8 @@ public final class Recorder {
         this.options = options;
         this.pool = new BufferPool(options.bufferBytes(), (int) Math.min(1 << 24, options.budgetBytes() / options.bufferBytes()));
         this.stacks = StackTier.of(options);
-        this.tables = new GenerationTables[] {new GenerationTables(stacks), new GenerationTables(stacks)};
+        tables.set(0, new GenerationTables(stacks));
+        tables.set(1, new GenerationTables(stacks));
         this.background = new GenerationWriter(this, out, closeOut);
         this.backgroundThread = Thread.ofPlatform().name("jtrace-writer").daemon().unstarted(background);
     }
@@ -232,7 +239,7 @@ public final class Recorder {
         w.gen = g;
         w.lastTime = now;
         w.current = null;
-        w.tables = tables[(int) (g & 1)];
+        w.tables = tables.get((int) (g & 1));
         return true;
     }
 
@@ -284,6 +291,11 @@ public final class Recorder {
         return stacks == null ? null : stacks.capture();
     }
 
+    /** Fresh tables for a generation to come (the background writer, after writing one out). */
+    GenerationTables newTables() {
+        return new GenerationTables(stacks);
+    }
+
     /** The stack tier in use ("fast", "slow") or "off". */
     public String stackTier() {
         return stacks == null ? "off" : stacks.name();
@@ -297,13 +309,18 @@ public final class Recorder {
             return; // the tracer starting a thread of its own
         }
         Object st = stack();
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
         try {
             ThreadRecord r = other(w, created, ThreadState.NOT_EXIST);
-            long stackId = w.tables.stack(st);
+            if (w.gen != g) {
+                stackId = w.tables.stack(st); // the generation moved on meanwhile
+            }
             w.timed(EventType.THREAD_CREATE.code, w.now);
             w.varint(r.threadId);
             w.varint(stackId);
@@ -345,13 +362,19 @@ public final class Recorder {
 
     void block(BlockReason reason, String blocker) {
         Object st = stack();
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long blockerId = t.string(blocker);
+        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
         try {
-            long blockerId = w.tables.string(blocker);
-            long stackId = w.tables.stack(st);
+            if (w.gen != g) { // the generation moved on meanwhile: its own ids
+                blockerId = w.tables.string(blocker);
+                stackId = w.tables.stack(st);
+            }
             w.timed(EventType.BLOCK.code, w.now);
             w.varint(reason.code);
             w.varint(blockerId);
@@ -364,13 +387,18 @@ public final class Recorder {
 
     void unblock(Thread target, WakerKind waker, long wakerThread) {
         Object st = waker == WakerKind.CURRENT ? stack() : null;
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        long stackId = tables.get((int) (g & 1)).stack(st);
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
         try {
+            if (w.gen != g) {
+                stackId = w.tables.stack(st); // the generation moved on meanwhile
+            }
             ThreadRecord r = other(w, target, ThreadState.BLOCKED);
-            writeUnblock(w, r, waker, wakerThread, w.tables.stack(st));
+            writeUnblock(w, r, waker, wakerThread, stackId);
             r.setState(ThreadState.RUNNABLE, 0);
         } finally {
             w.release();
@@ -422,13 +450,19 @@ public final class Recorder {
 
     void nativeBegin(String what) {
         Object st = stack();
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long whatId = t.string(what);
+        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
         try {
-            long whatId = w.tables.string(what);
-            long stackId = w.tables.stack(st);
+            if (w.gen != g) { // the generation moved on meanwhile: its own ids
+                whatId = w.tables.string(what);
+                stackId = w.tables.stack(st);
+            }
             w.timed(EventType.NATIVE_BEGIN.code, w.now);
             w.varint(whatId);
             w.varint(stackId);
@@ -441,12 +475,17 @@ public final class Recorder {
     // ---- events: the runtime ----
 
     void gcBegin(long gcId, String name) {
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long nameId = t.string(name);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
         try {
-            long nameId = w.tables.string(name);
+            if (w.gen != g) {
+                nameId = w.tables.string(name); // the generation moved on meanwhile
+            }
             w.timed(EventType.GC_BEGIN.code, w.now);
             w.varint(gcId);
             w.varint(nameId);
@@ -475,13 +514,18 @@ public final class Recorder {
 
     void cpuSample(Thread sampled) {
         Object st = stack();
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
         try {
             ThreadRecord r = other(w, sampled, ThreadState.RUNNING);
-            long stackId = w.tables.stack(st);
+            if (w.gen != g) {
+                stackId = w.tables.stack(st); // the generation moved on meanwhile
+            }
             w.timed(EventType.CPU_SAMPLE.code, w.now);
             w.varint(r.threadId);
             w.varint(stackId);
@@ -495,13 +539,19 @@ public final class Recorder {
     /** Task, region and log events: all are (task, string, stack) or close to it. */
     public void taskBegin(long task, long parent, String type) {
         Object st = stack();
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long typeId = t.string(type);
+        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
         try {
-            long typeId = w.tables.string(type);
-            long stackId = w.tables.stack(st);
+            if (w.gen != g) { // the generation moved on meanwhile: its own ids
+                typeId = w.tables.string(type);
+                stackId = w.tables.stack(st);
+            }
             w.timed(EventType.TASK_BEGIN.code, w.now);
             w.varint(task);
             w.varint(parent);
@@ -514,12 +564,17 @@ public final class Recorder {
 
     public void taskEnd(long task) {
         Object st = stack();
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
         try {
-            long stackId = w.tables.stack(st);
+            if (w.gen != g) {
+                stackId = w.tables.stack(st); // the generation moved on meanwhile
+            }
             w.timed(EventType.TASK_END.code, w.now);
             w.varint(task);
             w.varint(stackId);
@@ -530,13 +585,19 @@ public final class Recorder {
 
     public void region(boolean begin, long task, String type) {
         Object st = stack();
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long typeId = t.string(type);
+        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
         try {
-            long typeId = w.tables.string(type);
-            long stackId = w.tables.stack(st);
+            if (w.gen != g) { // the generation moved on meanwhile: its own ids
+                typeId = w.tables.string(type);
+                stackId = w.tables.stack(st);
+            }
             w.timed(begin ? EventType.REGION_BEGIN.code : EventType.REGION_END.code, w.now);
             w.varint(task);
             w.varint(typeId);
@@ -551,13 +612,19 @@ public final class Recorder {
         String text = message == null ? "" : message;
         // A message is cut to fit one buffer; at most 3 bytes per char until then.
         int maxBytes = pool.bufferSize() - MAX_EVENT_BYTES - 2 * SWITCH_BYTES;
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long categoryId = t.string(category);
+        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES + (int) Math.min(maxBytes, 3L * text.length()));
         if (w == null) {
             return;
         }
         try {
-            long categoryId = w.tables.string(category);
-            long stackId = w.tables.stack(st);
+            if (w.gen != g) { // the generation moved on meanwhile: its own ids
+                categoryId = w.tables.string(category);
+                stackId = w.tables.stack(st);
+            }
             w.timed(EventType.LOG.code, w.now);
             w.varint(task);
             w.varint(categoryId);
@@ -644,16 +711,21 @@ public final class Recorder {
         Object st = byMe ? stack() : null;
         // a wake-up by a timer, the network or the JDK is an event of no thread: no helper thread
         // of the JDK appears as the one that acted
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        long stackId = tables.get((int) (g & 1)).stack(st);
         Writer w = begin(byMe ? Thread.currentThread() : null, MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE); // event lost; the state still moves
         }
         try {
+            if (w.gen != g) {
+                stackId = w.tables.stack(st); // the generation moved on meanwhile
+            }
             other(w, target, ThreadState.BLOCKED);
             if (!r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE)) {
                 return false;
             }
-            writeUnblock(w, r, waker, wakerThread, w.tables.stack(st));
+            writeUnblock(w, r, waker, wakerThread, stackId);
             return true;
         } finally {
             w.release();
@@ -764,13 +836,19 @@ public final class Recorder {
         if (r == null || r.virtual || start < 0 || end < start) {
             return;
         }
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long blockerId = t.string(monitorClass);
+        long stackId = t.symbolizedStack(stack);
         Writer w = begin(r.thread, 3 * MAX_EVENT_BYTES, start);
         if (w == null) {
             return;
         }
         try {
-            long blockerId = w.tables.string(monitorClass);
-            long stackId = w.tables.symbolizedStack(stack);
+            if (w.gen != g) { // the generation moved on meanwhile: its own ids
+                blockerId = w.tables.string(monitorClass);
+                stackId = w.tables.symbolizedStack(stack);
+            }
             w.untimed(EventType.LATE.code);
             w.timed(EventType.BLOCK.code, start);
             w.varint(BlockReason.MONITOR.code);
@@ -798,13 +876,18 @@ public final class Recorder {
         if (start < 0 || stop < start) {
             return;
         }
+        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
+        GenerationTables t = tables.get((int) (g & 1));
+        long nameId = t.string(name);
         Writer w = begin(null, 2 * MAX_EVENT_BYTES, start);
         if (w == null) {
             return;
         }
         try {
             if (begin == EventType.GC_BEGIN) {
-                long nameId = w.tables.string(name);
+                if (w.gen != g) {
+                    nameId = w.tables.string(name); // the generation moved on meanwhile
+                }
                 w.untimed(EventType.LATE.code);
                 w.timed(EventType.GC_BEGIN.code, start);
                 w.varint(id);
