@@ -325,7 +325,8 @@ public final class Recorder {
             w.varint(r.threadId);
             w.varint(stackId);
             r.setState(ThreadState.RUNNABLE, 0);
-            r.startPending = created.getState() == Thread.State.NEW; // from Thread.start: it runs next
+            // from Thread.start, a platform thread runs next (a virtual thread's MOUNT is its start)
+            r.startPending = created.getState() == Thread.State.NEW && !created.isVirtual();
         } finally {
             w.release();
         }

@@ -59,6 +59,12 @@ public final class HookPoints {
         // sockets and selectors: waits for readiness; the poller's wake-ups are the network's
         p.add(new HookPoint("sun/nio/ch/NioSocketImpl", "park", "(Ljava/io/FileDescriptor;IJ)V",
                 call("socketWaitEnter", "()V"), call("ioWaitExit", "()V"), "io"));
+        // NIO channels in blocking mode (SocketChannel, ServerSocketChannel, Pipe; DatagramChannel
+        // overrides it) wait for readiness in SelChImpl.park, a default method, not in NioSocketImpl
+        p.add(new HookPoint("sun/nio/ch/SelChImpl", "park", "(IJ)V",
+                call("socketWaitEnter", "()V"), call("ioWaitExit", "()V"), "io"));
+        p.add(new HookPoint("sun/nio/ch/DatagramChannelImpl", "park", "(IJ)V",
+                call("socketWaitEnter", "()V"), call("ioWaitExit", "()V"), "io"));
         p.add(new HookPoint("sun/nio/ch/SelectorImpl", "lockAndDoSelect", "(Ljava/util/function/Consumer;J)I",
                 call("selectEnter", "()V"), call("ioWaitExit", "()V"), "io"));
         p.add(new HookPoint("sun/nio/ch/Poller", "polled", "(I)V",
@@ -84,6 +90,8 @@ public final class HookPoints {
         // threads
         p.add(new HookPoint(THREAD, "start", "()V", call("threadStart", "(Ljava/lang/Thread;)V", THIS), null, "threads"));
         p.add(new HookPoint(THREAD, "exit", "()V", call("threadExit", "()V"), null, "threads"));
+        p.add(new HookPoint(VIRTUAL_THREAD, "start", "(Ljdk/internal/vm/ThreadContainer;)V",
+                call("threadStart", "(Ljava/lang/Thread;)V", THIS), null, "threads"));
         // virtual threads: mount and unmount on a carrier, and the wake-ups the JDK itself does
         p.add(new HookPoint(VIRTUAL_THREAD, "mount", "()V", call("mount", "(Ljava/lang/Thread;)V", THIS), null, "vthreads"));
         p.add(new HookPoint(VIRTUAL_THREAD, "unmount", "()V", null,

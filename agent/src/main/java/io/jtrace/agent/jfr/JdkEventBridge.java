@@ -33,7 +33,7 @@ public final class JdkEventBridge {
     private static final long STOP_PATIENCE_MILLIS = 2_000;
 
     private final Recording recording = new Recording();
-    private final EventStream stream;
+    private EventStream stream;
     private final List<RecordedEvent> pending = new ArrayList<>();
     private final Map<Long, Long> safepointStarts = new HashMap<>();
     private final CountDownLatch lastSyncSeen = new CountDownLatch(1);
@@ -41,9 +41,7 @@ public final class JdkEventBridge {
     /** Epoch nanoseconds minus trace nanoseconds, from the latest ClockSync; unknown until the first. */
     private long offset = Long.MIN_VALUE;
 
-    private JdkEventBridge() throws IOException {
-        stream = EventStream.openRepository();
-    }
+    private JdkEventBridge() {}
 
     /**
      * Starts recording the JDK's events now (so that nothing the application does from its first
@@ -61,7 +59,9 @@ public final class JdkEventBridge {
         r.enable("jdk.SafepointEnd");
         r.enable(ClockSync.class);
         r.start();
-        EventStream s = bridge.stream;
+        // opened once the recording runs: before, the repository it reads may not exist yet
+        EventStream s = EventStream.openRepository();
+        bridge.stream = s;
         s.setStartTime(Instant.now().minusSeconds(1));
         s.onEvent(bridge::collect);
         s.onFlush(bridge::flush);
@@ -85,6 +85,13 @@ public final class JdkEventBridge {
     /** Waits (bounded) until the stream delivered a clock sync committed now, then closes. */
     private void stop() {
         lastSync = sync();
+        try {
+            // stopping our recording writes out its last chunk, which the stream then reads;
+            // at JVM exit the JDK's own shutdown hook may have stopped it already
+            recording.stop();
+        } catch (IllegalStateException alreadyStopped) {
+            // what was recorded until then is on disk all the same
+        }
         try {
             lastSyncSeen.await(STOP_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

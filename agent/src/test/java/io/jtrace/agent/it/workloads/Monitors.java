@@ -5,7 +5,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code synchronized} contention: "holder" keeps a monitor for 50 ms while "waiter" tries to
  * enter it (platform or virtual threads, per the first argument); then a virtual thread
- * "vwaiting" waits in Object.wait until main notifies it; then a System.gc().
+ * "vwaiting" waits in Object.wait until main notifies it; then a System.gc(), and 1.5 s for the
+ * JVM's event stream to deliver.
  */
 public final class Monitors {
     public static void main(String[] args) throws Exception {
@@ -48,6 +49,9 @@ public final class Monitors {
         }
         waiting.join();
         System.gc();
+        // the JVM reports monitor waits and GC pauses through its event stream about once a
+        // second; what it has not delivered when the JVM exits can be lost (see README)
+        Work.sleep(1500);
         System.out.println("done");
     }
 }
