@@ -53,8 +53,11 @@ import java.util.concurrent.TimeUnit;
  * Each benchmark thread also prints its CPU time per event over the measurement iterations: on a
  * shared machine that number does not include the time the thread waited for a CPU.
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar EventCostBenchmark -f 2 -wi 3 -w 1s -i 5 -r 1s -prof gc}
- * (docs/performance.md).
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar EventCostBenchmark -f 2 -wi 3 -w 1s -i 5 -r 1s}
+ * (docs/performance.md). For {@code -prof gc} add {@code -Djtrace.bench.read=false} to the forks'
+ * JVM arguments: JMH counts the allocation of every thread, the read-back included. System
+ * properties {@code jtrace.bench.budget}, {@code .read}, {@code .keep} and {@code .sink} are
+ * described below.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -70,8 +73,9 @@ public class EventCostBenchmark {
     static final String LOG_MESSAGE = "hello";
 
     /**
-     * Stacks off; a budget large enough that the writer never runs out of buffers at full
-     * benchmark speed (the default 32 MiB is ~0.1-0.2 s of events at this rate); the rest default.
+     * Stacks off; a budget large enough that a writer thread that falls behind for a while (the
+     * machine has 2 cores) does not run out of buffers: the default 32 MiB is ~0.1-0.3 s of events
+     * at this rate. The rest are the defaults.
      */
     static final TraceOptions OPTIONS = TraceOptions.defaults()
             .withStacks(TraceOptions.Stacks.OFF)
