@@ -284,23 +284,8 @@ final class GenerationWriter implements Runnable {
             r.lost.incrementAndGet();
             return false;
         }
-        attach(w, b);
+        w.attach(b, gen, r.clock(), r.tables.get((int) (gen & 1)));
         return true;
-    }
-
-    private void attach(Writer w, Buffer b) {
-        long now = r.clock();
-        b.gen = gen;
-        b.baseTime = now;
-        b.writerId = w.id;
-        w.buf = b;
-        w.data = b.data;
-        w.pos = 0;
-        w.limit = b.data.length;
-        w.gen = gen;
-        w.lastTime = now;
-        w.current = null;
-        w.tables = r.tables.get((int) (gen & 1));
     }
 
     private void writeTables(List<ThreadRecord> live) throws IOException {

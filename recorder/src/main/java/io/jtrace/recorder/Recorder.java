@@ -229,17 +229,7 @@ public final class Recorder {
         if (b == null) {
             return false;
         }
-        b.gen = g;
-        b.baseTime = now;
-        b.writerId = w.id;
-        w.buf = b;
-        w.data = b.data;
-        w.pos = 0;
-        w.limit = b.data.length;
-        w.gen = g;
-        w.lastTime = now;
-        w.current = null;
-        w.tables = tables.get((int) (g & 1));
+        w.attach(b, g, now, tables.get((int) (g & 1)));
         return true;
     }
 

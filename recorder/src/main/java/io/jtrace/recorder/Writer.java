@@ -87,6 +87,21 @@ final class Writer {
         BUSY.setRelease(this, FREE);
     }
 
+    /** Starts writing into {@code b}, a buffer of generation {@code gen} whose first event is at {@code now}. */
+    void attach(Buffer b, long gen, long now, GenerationTables genTables) {
+        b.gen = gen;
+        b.baseTime = now;
+        b.writerId = id;
+        buf = b;
+        data = b.data;
+        pos = 0;
+        limit = b.data.length;
+        this.gen = gen;
+        lastTime = now;
+        current = null;
+        tables = genTables;
+    }
+
     /** Code byte, then the time since the previous timed event of the buffer. */
     void timed(int code, long now) {
         long delta = now - lastTime;

@@ -1,0 +1,52 @@
+package io.jtrace.cli;
+
+import io.jtrace.format.BlockReason;
+import io.jtrace.format.Event;
+import io.jtrace.format.EventType;
+import io.jtrace.format.Generation;
+import io.jtrace.format.TraceReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code jtrace record} runs a real program with the agent and keeps its exit code. */
+class RecordCommandTest {
+    /** The program recorded: a sleep, then exit code 7. */
+    public static final class Sleeper {
+        public static void main(String[] args) throws InterruptedException {
+            Thread.sleep(30);
+            System.exit(7);
+        }
+    }
+
+    @Test
+    void recordsAProgramAndReturnsItsExitCode(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("sleeper.jtrace");
+        CliRun run = CliRun.of("record", "-o", trace.toString(), "--options", "stacks=fast",
+                "--", "-cp", System.getProperty("java.class.path"), Sleeper.class.getName());
+        assertThat(run.exitCode()).isEqualTo(7);
+        assertThat(Files.exists(trace)).isTrue();
+        List<Event> blocks = new ArrayList<>();
+        try (TraceReader r = TraceReader.open(trace)) {
+            Generation g;
+            while ((g = r.next()) != null) {
+                g.events().stream().filter(e -> e.type() == EventType.BLOCK).forEach(blocks::add);
+            }
+        }
+        assertThat(blocks).anyMatch(e -> BlockReason.ofCode(e.arg("reason")) == BlockReason.SLEEP);
+    }
+
+    @Test
+    void optionsMustNotSetTheFile(@TempDir Path dir) {
+        CliRun run = CliRun.of("record", "-o", dir.resolve("x.jtrace").toString(), "--options", "file=/tmp/y",
+                "--", "-version");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("jtrace: --options must not set file=: use -o");
+    }
+}
