@@ -191,6 +191,28 @@ class AgentEndToEndIT {
     }
 
     @Test
+    void fastAndSlowStacksAgreeOnEveryBlockingEvent() throws Exception {
+        Map<String, java.util.Set<String>> byTier = new HashMap<>();
+        for (String tier : List.of("fast", "slow")) {
+            Path tierDir = java.nio.file.Files.createDirectory(dir.resolve(tier));
+            AgentRun run = AgentRun.withAgent(tierDir, "stacks=" + tier, Handoffs.class);
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stderr()).doesNotContain("jtrace:");
+            java.util.Set<String> stacks = new java.util.TreeSet<>();
+            for (Ev e : run.read().events) {
+                // the workload's own stacks: a JDK thread already running a method of a class the agent
+                // retransformed (its frame runs the old version) has no line in the slow tier's view
+                if ((e.type() == EventType.BLOCK || e.type() == EventType.UNBLOCK)
+                        && e.stack().stream().anyMatch(f -> f.className().startsWith(Handoffs.class.getPackageName()))) {
+                    stacks.add(e.type() + " " + e.stack());
+                }
+            }
+            byTier.put(tier, stacks);
+        }
+        assertThat(byTier.get("fast")).hasSizeGreaterThan(5).isEqualTo(byTier.get("slow"));
+    }
+
+    @Test
     void theApplicationPrintsAndExitsTheSameWithAndWithoutTheAgent() throws Exception {
         AgentRun plain = AgentRun.withoutAgent(dir, Deterministic.class);
         AgentRun traced = AgentRun.withAgent(dir, "", Deterministic.class);
