@@ -51,6 +51,18 @@ public final class LateEvents {
         }
     }
 
+    /** Platform thread {@code threadId}'s Object.wait ended at {@code time} by {@code notifier}'s notify. */
+    public static void notified(long threadId, long time, long notifier) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.lateNotify(threadId, time, notifier);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
     public static void gcPause(long gcId, String name, long start, long end) {
         Recorder r = Recorder.active;
         if (r != null) {

@@ -854,6 +854,28 @@ public final class Recorder {
         }
     }
 
+    /**
+     * Platform thread {@code threadId} returned at {@code time} from an Object.wait that
+     * {@code notifier} ended: a late UNBLOCK naming the waker, next to the live one that could
+     * only say "unknown" (docs/format.md, "Late events").
+     */
+    void lateNotify(long threadId, long time, long notifier) {
+        ThreadRecord r = threads.findById(threadId);
+        if (r == null || r.virtual || time < 0 || notifier == 0) {
+            return;
+        }
+        Writer w = begin(r.thread, MAX_EVENT_BYTES, time);
+        if (w == null) {
+            return;
+        }
+        try {
+            w.untimed(EventType.LATE.code);
+            writeUnblockAt(w, r, time, WakerKind.THREAD, notifier);
+        } finally {
+            w.release();
+        }
+    }
+
     private static void writeUnblockAt(Writer w, ThreadRecord target, long time, WakerKind waker, long wakerThread) {
         w.timed(EventType.UNBLOCK.code, time);
         w.varint(target.threadId);

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What only the JVM knows, from its own in-process event stream (JFR), written into the trace
  * after the fact: which platform thread waited for a contended monitor and who held it
- * ({@code jdk.JavaMonitorEnter.previousOwner}), collector pauses and safepoints. The stream
+ * ({@code jdk.JavaMonitorEnter.previousOwner}), who notified a platform thread's Object.wait
+ * ({@code jdk.JavaMonitorWait.notifier}), collector pauses and safepoints. The stream
  * delivers about once a second; events are sorted, mapped onto the trace clock with
  * {@link ClockSync} and handed to {@link LateEvents}.
  */
@@ -54,6 +55,7 @@ public final class JdkEventBridge {
         r.setName("jtrace");
         r.setToDisk(true); // the in-process stream reads the disk repository
         r.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
+        r.enable("jdk.JavaMonitorWait").withThreshold(Duration.ZERO).withoutStackTrace();
         r.enable("jdk.GarbageCollection");
         r.enable("jdk.SafepointBegin");
         r.enable("jdk.SafepointEnd");
@@ -141,6 +143,13 @@ public final class JdkEventBridge {
                 LateEvents.monitorBlocked(t.getJavaThreadId(), start, end, e.getClass("monitorClass").getName(),
                         owner == null ? 0 : owner.getJavaThreadId(), frames(e.getStackTrace()),
                         e.getStackTrace() != null && e.getStackTrace().isTruncated());
+            }
+            case "jdk.JavaMonitorWait" -> {
+                RecordedThread t = e.getThread();
+                RecordedThread notifier = e.getThread("notifier");
+                if (t != null && !t.isVirtual() && notifier != null) {
+                    LateEvents.notified(t.getJavaThreadId(), end, notifier.getJavaThreadId());
+                }
             }
             case "jdk.GarbageCollection" -> LateEvents.gcPause(e.getLong("gcId"), e.getString("name"), start, end);
             case "jdk.SafepointBegin" -> safepointStarts.put(e.getLong("safepointId"), start);

@@ -63,6 +63,7 @@ public final class Handoffs {
 
         Thread sleeper = Thread.ofPlatform().name("sleeper").start(() -> Work.sleep(40));
         sleeper.join();
+        Work.sleep(1500); // for the JVM's event stream to deliver who notified (see Monitors)
         System.out.println("done");
     }
 }
