@@ -46,9 +46,11 @@ final class CarrierLocalWriters extends Writers {
             w.holder = t;
             return w;
         }
-        if (!t.isVirtual() || w.holder == t) {
+        if (w.holder == t) {
             return null; // the tracer re-entered itself
         }
+        // held by a virtual thread that unmounted mid-event (on this carrier or, for the carrier
+        // itself, one it ran): write into a spare writer instead of losing the event
         int start = (int) t.threadId();
         for (int i = 0; i < SPARES; i++) {
             Writer s = spares[(start + i) & (SPARES - 1)];

@@ -306,11 +306,15 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            threadCreate(created);
+            return;
+        }
         try {
             ThreadRecord r = other(w, created, ThreadState.NOT_EXIST);
-            if (w.gen != g) {
-                stackId = w.tables.stack(st); // the generation moved on meanwhile
-            }
             w.timed(EventType.THREAD_CREATE.code, w.now);
             w.varint(r.threadId);
             w.varint(stackId);
@@ -361,11 +365,14 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            block(reason, blocker);
+            return;
+        }
         try {
-            if (w.gen != g) { // the generation moved on meanwhile: its own ids
-                blockerId = w.tables.string(blocker);
-                stackId = w.tables.stack(st);
-            }
             w.timed(EventType.BLOCK.code, w.now);
             w.varint(reason.code);
             w.varint(blockerId);
@@ -384,10 +391,14 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            unblock(target, waker, wakerThread);
+            return;
+        }
         try {
-            if (w.gen != g) {
-                stackId = w.tables.stack(st); // the generation moved on meanwhile
-            }
             ThreadRecord r = other(w, target, ThreadState.BLOCKED);
             writeUnblock(w, r, waker, wakerThread, stackId);
             r.setState(ThreadState.RUNNABLE, 0);
@@ -449,11 +460,14 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            nativeBegin(what);
+            return;
+        }
         try {
-            if (w.gen != g) { // the generation moved on meanwhile: its own ids
-                whatId = w.tables.string(what);
-                stackId = w.tables.stack(st);
-            }
             w.timed(EventType.NATIVE_BEGIN.code, w.now);
             w.varint(whatId);
             w.varint(stackId);
@@ -473,10 +487,14 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            gcBegin(gcId, name);
+            return;
+        }
         try {
-            if (w.gen != g) {
-                nameId = w.tables.string(name); // the generation moved on meanwhile
-            }
             w.timed(EventType.GC_BEGIN.code, w.now);
             w.varint(gcId);
             w.varint(nameId);
@@ -512,11 +530,15 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            cpuSample(sampled);
+            return;
+        }
         try {
             ThreadRecord r = other(w, sampled, ThreadState.RUNNING);
-            if (w.gen != g) {
-                stackId = w.tables.stack(st); // the generation moved on meanwhile
-            }
             w.timed(EventType.CPU_SAMPLE.code, w.now);
             w.varint(r.threadId);
             w.varint(stackId);
@@ -538,11 +560,14 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            taskBegin(task, parent, type);
+            return;
+        }
         try {
-            if (w.gen != g) { // the generation moved on meanwhile: its own ids
-                typeId = w.tables.string(type);
-                stackId = w.tables.stack(st);
-            }
             w.timed(EventType.TASK_BEGIN.code, w.now);
             w.varint(task);
             w.varint(parent);
@@ -562,10 +587,14 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            taskEnd(task);
+            return;
+        }
         try {
-            if (w.gen != g) {
-                stackId = w.tables.stack(st); // the generation moved on meanwhile
-            }
             w.timed(EventType.TASK_END.code, w.now);
             w.varint(task);
             w.varint(stackId);
@@ -584,11 +613,14 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            region(begin, task, type);
+            return;
+        }
         try {
-            if (w.gen != g) { // the generation moved on meanwhile: its own ids
-                typeId = w.tables.string(type);
-                stackId = w.tables.stack(st);
-            }
             w.timed(begin ? EventType.REGION_BEGIN.code : EventType.REGION_END.code, w.now);
             w.varint(task);
             w.varint(typeId);
@@ -611,11 +643,14 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            log(task, category, message);
+            return;
+        }
         try {
-            if (w.gen != g) { // the generation moved on meanwhile: its own ids
-                categoryId = w.tables.string(category);
-                stackId = w.tables.stack(st);
-            }
             w.timed(EventType.LOG.code, w.now);
             w.varint(task);
             w.varint(categoryId);
@@ -708,10 +743,13 @@ public final class Recorder {
         if (w == null) {
             return r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE); // event lost; the state still moves
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            return unblockIfBlocked(target, waker, wakerThread);
+        }
         try {
-            if (w.gen != g) {
-                stackId = w.tables.stack(st); // the generation moved on meanwhile
-            }
             other(w, target, ThreadState.BLOCKED);
             if (!r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE)) {
                 return false;
@@ -835,11 +873,14 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            lateMonitorBlock(threadId, start, end, monitorClass, previousOwner, stack);
+            return;
+        }
         try {
-            if (w.gen != g) { // the generation moved on meanwhile: its own ids
-                blockerId = w.tables.string(monitorClass);
-                stackId = w.tables.symbolizedStack(stack);
-            }
             w.untimed(EventType.LATE.code);
             w.timed(EventType.BLOCK.code, start);
             w.varint(BlockReason.MONITOR.code);
@@ -896,11 +937,15 @@ public final class Recorder {
         if (w == null) {
             return;
         }
+        if (w.gen != g) {
+            // the generation moved on meanwhile: start over with its tables (ids are
+            // never looked up while holding the writer: a lookup may wait on a lock)
+            w.release();
+            latePause(begin, end, id, name, start, stop);
+            return;
+        }
         try {
             if (begin == EventType.GC_BEGIN) {
-                if (w.gen != g) {
-                    nameId = w.tables.string(name); // the generation moved on meanwhile
-                }
                 w.untimed(EventType.LATE.code);
                 w.timed(EventType.GC_BEGIN.code, start);
                 w.varint(id);

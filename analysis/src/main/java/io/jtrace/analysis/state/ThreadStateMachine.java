@@ -148,7 +148,9 @@ public final class ThreadStateMachine {
                 ThreadInfo t = info(v);
                 switch (UnmountReason.ofCode(e.arg("reason"))) {
                     case BLOCK -> {
-                        if (t.state != null && t.state != ThreadState.BLOCKED) {
+                        // runnable too: a waker can unblock a parking virtual thread before its
+                        // carrier has unmounted it (the JDK then resubmits it at once)
+                        if (t.state != null && t.state != ThreadState.BLOCKED && t.state != ThreadState.RUNNABLE) {
                             error(v, e, "unmounted to block while " + label(t.state) + " (expected blocked)");
                         }
                     }
