@@ -42,11 +42,15 @@ public final class Startup {
         }
     }
 
-    /** java.base must read the hooks (the bootstrap loader's unnamed module) and export jdk.internal.misc to them. */
+    /**
+     * java.base must read the hooks (the bootstrap loader's unnamed module) and export to them
+     * jdk.internal.misc (carrier-local buffers, raw backtraces) and jdk.internal.vm (continuations).
+     */
     private static void openInternals(Instrumentation inst) {
         Module base = Object.class.getModule();
         Module ours = Startup.class.getModule();
-        inst.redefineModule(base, Set.of(ours), Map.of("jdk.internal.misc", Set.of(ours)), Map.of(), Set.of(), Map.of());
+        inst.redefineModule(base, Set.of(ours),
+                Map.of("jdk.internal.misc", Set.of(ours), "jdk.internal.vm", Set.of(ours)), Map.of(), Set.of(), Map.of());
     }
 
     /** Monitor contention of platform threads, GC pauses and safepoints, from the JDK's event stream. */
@@ -60,6 +64,7 @@ public final class Startup {
 
     private static void initializeEagerly() throws ClassNotFoundException {
         for (String c : List.of("io.jtrace.agent.hooks.Hooks", "io.jtrace.agent.hooks.BlockerReasons",
+                "io.jtrace.agent.hooks.ContinuationStacks",
                 "io.jtrace.recorder.Events", "io.jtrace.recorder.Recorder", "io.jtrace.format.BlockReason",
                 "io.jtrace.format.WakerKind", "io.jtrace.format.UnmountReason", "io.jtrace.format.EventType")) {
             Class.forName(c, true, null);

@@ -244,12 +244,15 @@ public final class Events {
         }
     }
 
-    /** The current carrier unmounted {@code vthread}; {@code blockedAs} is the reason of a block no park hook saw. */
-    public static void unmount(Thread vthread, UnmountReason reason, BlockReason blockedAs) {
+    /**
+     * The current carrier unmounted {@code vthread}; {@code blockedAs} is the reason of a block no
+     * park hook saw, {@code frozen} (or null) a walker over the virtual thread's frozen frames.
+     */
+    public static void unmount(Thread vthread, UnmountReason reason, BlockReason blockedAs, StackWalker frozen) {
         Recorder r = Recorder.active;
         if (r != null) {
             try {
-                r.unmount(vthread, reason, blockedAs);
+                r.unmount(vthread, reason, blockedAs, frozen);
             } catch (Throwable t) {
                 r.fail(t);
             }

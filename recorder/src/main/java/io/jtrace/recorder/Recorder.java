@@ -762,21 +762,27 @@ public final class Recorder {
     }
 
     /**
-     * The current carrier unmounted {@code vthread}. A virtual thread that blocked on a monitor or
-     * in Object.wait passed no park hook: its block is written here, as its own event, with
-     * {@code blockedAs} as the reason (its stack is not reachable from the carrier).
+     * The current carrier unmounted {@code vthread}. A virtual thread that blocked on a monitor
+     * passed no park hook: its block is written here, as its own event, with {@code blockedAs} as
+     * the reason and the stack walked from its frozen continuation ({@code frozen}).
      */
-    void unmount(Thread vthread, UnmountReason reason, BlockReason blockedAs) {
+    void unmount(Thread vthread, UnmountReason reason, BlockReason blockedAs, StackWalker frozen) {
         if (reason == UnmountReason.BLOCK && blockedAs != BlockReason.NONE) {
             ThreadRecord r = threads.get(vthread, ThreadState.RUNNING);
             if (r.state == ThreadState.RUNNING.code) {
+                CapturedStack st = frozen == null || stacks == null ? null : SlowStacks.walk(frozen, options.stackDepth());
+                long g = generation; // ids are looked up before the writer is taken
+                long stackId = tables.get((int) (g & 1)).symbolizedStack(st);
                 Writer w = begin(vthread, MAX_EVENT_BYTES);
                 if (w != null) {
                     try {
+                        if (w.gen != g) {
+                            stackId = 0; // rare: the generation moved on; the block goes without its stack
+                        }
                         w.timed(EventType.BLOCK.code, w.now);
                         w.varint(blockedAs.code);
                         w.varint(0);
-                        w.varint(0);
+                        w.varint(stackId);
                         r.setState(ThreadState.BLOCKED, blockedAs.code);
                     } finally {
                         w.release();

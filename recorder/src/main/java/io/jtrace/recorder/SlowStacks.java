@@ -49,6 +49,14 @@ final class SlowStacks implements StackTier {
                 : new CapturedStack(frames, false);
     }
 
+    /** The frames {@code walker} sees (a frozen virtual thread's), at most {@code maxDepth}. */
+    static CapturedStack walk(StackWalker walker, int maxDepth) {
+        List<StackFrame> frames = walker.walk(s -> s.limit(maxDepth + 1L).map(SlowStacks::frame).toList());
+        return frames.size() > maxDepth
+                ? new CapturedStack(frames.subList(0, maxDepth), true)
+                : new CapturedStack(frames, false);
+    }
+
     private static StackFrame frame(StackWalker.StackFrame f) {
         boolean nativeMethod = f.isNativeMethod();
         return new StackFrame(f.getClassName(), f.getMethodName(), f.getDescriptor(),

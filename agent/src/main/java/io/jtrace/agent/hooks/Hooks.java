@@ -393,18 +393,19 @@ public final class Hooks {
     }
 
     /** VirtualThread.unmount, left on the carrier; {@code state} tells why the virtual thread left. */
-    public static void unmounted(Thread vthread, int state) {
+    public static void unmounted(Thread vthread, int state, Object continuation) {
         if (off) {
             return;
         }
         try {
             switch (state) {
-                case PARKING, TIMED_PARKING -> Events.unmount(vthread, UnmountReason.BLOCK, BlockReason.PARK);
-                case BLOCKING -> Events.unmount(vthread, UnmountReason.BLOCK, BlockReason.MONITOR);
-                case WAITING, TIMED_WAITING -> Events.unmount(vthread, UnmountReason.BLOCK, BlockReason.WAIT);
-                case YIELDING -> Events.unmount(vthread, UnmountReason.YIELD, BlockReason.NONE);
-                case RUNNING -> Events.unmount(vthread, UnmountReason.END, BlockReason.NONE); // done; TERMINATED comes later
-                default -> Events.unmount(vthread, UnmountReason.BLOCK, BlockReason.NONE);
+                case PARKING, TIMED_PARKING -> Events.unmount(vthread, UnmountReason.BLOCK, BlockReason.PARK, null);
+                case BLOCKING -> Events.unmount(vthread, UnmountReason.BLOCK, BlockReason.MONITOR,
+                        ContinuationStacks.walker(continuation));
+                case WAITING, TIMED_WAITING -> Events.unmount(vthread, UnmountReason.BLOCK, BlockReason.WAIT, null);
+                case YIELDING -> Events.unmount(vthread, UnmountReason.YIELD, BlockReason.NONE, null);
+                case RUNNING -> Events.unmount(vthread, UnmountReason.END, BlockReason.NONE, null); // done; TERMINATED comes later
+                default -> Events.unmount(vthread, UnmountReason.BLOCK, BlockReason.NONE, null);
             }
         } catch (Throwable t) {
             failed("unmounted", t);

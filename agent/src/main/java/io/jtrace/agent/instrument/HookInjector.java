@@ -155,6 +155,10 @@ public final class HookInjector implements ClassFileTransformer {
                         b.aload(0);
                         b.getfield(owner, f.name(), ConstantDescs.CD_int);
                     }
+                    case HookPoint.RefField f -> {
+                        b.aload(0);
+                        b.getfield(owner, f.name(), ClassDesc.ofDescriptor(f.descriptor()));
+                    }
                 }
             }
             b.invokestatic(HOOKS, call.hook(), MethodTypeDesc.ofDescriptor(call.descriptor()));

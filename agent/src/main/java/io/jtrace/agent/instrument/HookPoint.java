@@ -17,7 +17,7 @@ import java.util.List;
 public record HookPoint(String owner, String method, String descriptor, Call onEntry, Call onExit, String family) {
 
     /** What the hook receives: the hooked method's {@code this}, its first argument, null, or a field of {@code this}. */
-    public sealed interface Arg permits This, Param, Null, IntField {}
+    public sealed interface Arg permits This, Param, Null, IntField, RefField {}
 
     public record This() implements Arg {}
 
@@ -26,6 +26,9 @@ public record HookPoint(String owner, String method, String descriptor, Call onE
     public record Null() implements Arg {}
 
     public record IntField(String name) implements Arg {}
+
+    /** A reference field of {@code this}, passed as Object; {@code descriptor} is the field's type. */
+    public record RefField(String name, String descriptor) implements Arg {}
 
     /** A static call into {@code io.jtrace.agent.hooks.Hooks}. */
     public record Call(String hook, String descriptor, List<Arg> args) {}

@@ -94,8 +94,11 @@ public final class HookPoints {
                 call("threadStart", "(Ljava/lang/Thread;)V", THIS), null, "threads"));
         // virtual threads: mount and unmount on a carrier, and the wake-ups the JDK itself does
         p.add(new HookPoint(VIRTUAL_THREAD, "mount", "()V", call("mount", "(Ljava/lang/Thread;)V", THIS), null, "vthreads"));
+        // with its continuation: frozen and not runnable until unmount returns, so its stack can
+        // be walked for a block no park hook saw (monitor enter)
         p.add(new HookPoint(VIRTUAL_THREAD, "unmount", "()V", null,
-                call("unmounted", "(Ljava/lang/Thread;I)V", THIS, new HookPoint.IntField("state")), "vthreads"));
+                call("unmounted", "(Ljava/lang/Thread;ILjava/lang/Object;)V", THIS, new HookPoint.IntField("state"),
+                        new HookPoint.RefField("cont", "Ljdk/internal/vm/Continuation;")), "vthreads"));
         p.add(new HookPoint(VIRTUAL_THREAD, "unblock", "()V", call("unblockedByJdk", "(Ljava/lang/Thread;)V", THIS), null, "vthreads"));
         p.add(new HookPoint(VIRTUAL_THREAD, "parkTimeoutExpired", "()V", TIMED_OUT, null, "vthreads"));
         p.add(new HookPoint(VIRTUAL_THREAD, "waitTimeoutExpired", "(B)V", TIMED_OUT, null, "vthreads"));

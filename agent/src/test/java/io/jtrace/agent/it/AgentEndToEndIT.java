@@ -123,6 +123,8 @@ class AgentEndToEndIT {
         long waiter = t.thread("waiter");
         Ev block = only(t.of(EventType.BLOCK, waiter).stream().filter(e -> e.reason() == BlockReason.MONITOR).toList());
         assertThat(block.event().late()).isFalse();
+        assertThat(block.stack().get(0).className()).as("walked from the frozen continuation at unmount")
+                .isEqualTo(Monitors.class.getName());
         assertThat(t.unblocksOf(waiter).stream().filter(e -> e.event().time() > block.event().time()).findFirst().orElseThrow()
                 .waker()).as("Java-level hooks cannot see who left the monitor; never the unblocker thread")
                 .isEqualTo(WakerKind.UNKNOWN);
