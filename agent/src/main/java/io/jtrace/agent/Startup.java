@@ -64,7 +64,7 @@ public final class Startup {
 
     private static void initializeEagerly() throws ClassNotFoundException {
         for (String c : List.of("io.jtrace.agent.hooks.Hooks", "io.jtrace.agent.hooks.BlockerReasons",
-                "io.jtrace.agent.hooks.ContinuationStacks",
+                "io.jtrace.agent.hooks.ContinuationStacks", "io.jtrace.agent.hooks.Hook",
                 "io.jtrace.recorder.Events", "io.jtrace.recorder.Recorder", "io.jtrace.format.BlockReason",
                 "io.jtrace.format.WakerKind", "io.jtrace.format.UnmountReason", "io.jtrace.format.EventType")) {
             Class.forName(c, true, null);

@@ -13,23 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  * java.base can see it, and initialized in premain, before any hook can run.
  *
  * <p>A hook must never park, block, lock, print or throw: each one translates the JDK's view
- * into a recorder call ({@link Events}, which catches everything itself) and returns.
+ * into a recorder call ({@link Events}, which catches everything itself) and returns. Should one
+ * throw all the same, it turns itself off ({@link Hook}).
  */
 public final class Hooks {
     private Hooks() {}
-
-    /** Set when a hook failed: every hook then returns at once (the JDK code around it goes on). */
-    private static volatile boolean off;
-
-    /** A hook threw (it must not: the JDK method that called it would): turn hooks off, say so once. */
-    private static void failed(String hook, Throwable t) {
-        if (!off) {
-            off = true;
-            // printed from a thread of its own: this one may hold the very lock printing takes
-            Thread.ofPlatform().daemon().name("jtrace-report").start(() ->
-                    System.err.println("jtrace: hook " + hook + " failed, JDK instrumentation is off from now on: " + t));
-        }
-    }
 
     // java.lang.VirtualThread states (JDK 25), read at unmount
     private static final int RUNNING = 2;
@@ -42,7 +30,7 @@ public final class Hooks {
 
     /** LockSupport.park*: the current thread parks on {@code blocker}. */
     public static void park(Object blocker) {
-        if (off) {
+        if (Hook.PARK.off) {
             return;
         }
         try {
@@ -50,37 +38,37 @@ public final class Hooks {
             Object b = blocker != null ? blocker : LockSupport.getBlocker(Thread.currentThread());
             Events.blockIfRunning(BlockerReasons.of(b), b == null ? null : b.getClass().getName());
         } catch (Throwable t) {
-            failed("park", t);
+            Hook.PARK.failed(t);
         }
     }
 
     /** A park, sleep or wait returns: the thread runs again. */
     public static void returned() {
-        if (off) {
+        if (Hook.RETURNED.off) {
             return;
         }
         try {
             Events.blockingCallReturned(WakerKind.UNKNOWN);
         } catch (Throwable t) {
-            failed("returned", t);
+            Hook.RETURNED.failed(t);
         }
     }
 
     /** Thread.sleep returns: unless something woke it, its timer did. */
     public static void sleepReturned() {
-        if (off) {
+        if (Hook.SLEEP_RETURNED.off) {
             return;
         }
         try {
             Events.blockingCallReturned(WakerKind.TIMER);
         } catch (Throwable t) {
-            failed("sleepReturned", t);
+            Hook.SLEEP_RETURNED.failed(t);
         }
     }
 
     /** LockSupport.unpark: the current thread wakes {@code target}. */
     public static void unpark(Thread target) {
-        if (off) {
+        if (Hook.UNPARK.off) {
             return;
         }
         try {
@@ -88,25 +76,25 @@ public final class Hooks {
                 Events.wake(target);
             }
         } catch (Throwable t) {
-            failed("unpark", t);
+            Hook.UNPARK.failed(t);
         }
     }
 
     /** Thread.interrupt: wakes the target out of any park, sleep or wait. */
     public static void interrupt(Thread target) {
-        if (off) {
+        if (Hook.INTERRUPT.off) {
             return;
         }
         try {
             Events.wake(target);
         } catch (Throwable t) {
-            failed("interrupt", t);
+            Hook.INTERRUPT.failed(t);
         }
     }
 
     /** Thread.sleepNanos: a sleep of 0 or less only yields (a virtual thread unmounts as runnable). */
     public static void sleep(long nanos) {
-        if (off) {
+        if (Hook.SLEEP.off) {
             return;
         }
         try {
@@ -114,62 +102,62 @@ public final class Hooks {
                 Events.blockIfRunning(BlockReason.SLEEP, null);
             }
         } catch (Throwable t) {
-            failed("sleep", t);
+            Hook.SLEEP.failed(t);
         }
     }
 
     public static void objectWait(Object monitor) {
-        if (off) {
+        if (Hook.OBJECT_WAIT.off) {
             return;
         }
         try {
             Events.blockIfRunning(BlockReason.WAIT, monitor.getClass().getName());
         } catch (Throwable t) {
-            failed("objectWait", t);
+            Hook.OBJECT_WAIT.failed(t);
         }
     }
 
     public static void joinEnter() {
-        if (off) {
+        if (Hook.JOIN_ENTER.off) {
             return;
         }
         try {
             Events.reasonContext(BlockReason.JOIN);
         } catch (Throwable t) {
-            failed("joinEnter", t);
+            Hook.JOIN_ENTER.failed(t);
         }
     }
 
     public static void joinExit() {
-        if (off) {
+        if (Hook.JOIN_EXIT.off) {
             return;
         }
         try {
             Events.endReasonContext();
         } catch (Throwable t) {
-            failed("joinExit", t);
+            Hook.JOIN_EXIT.failed(t);
         }
     }
 
     public static void queueEnter() {
-        if (off) {
+        if (Hook.QUEUE_ENTER.off) {
             return;
         }
         try {
             Events.reasonContext(BlockReason.QUEUE);
         } catch (Throwable t) {
-            failed("queueEnter", t);
+            Hook.QUEUE_ENTER.failed(t);
         }
     }
 
     public static void queueExit() {
-        if (off) {
+        if (Hook.QUEUE_EXIT.off) {
             return;
         }
         try {
             Events.endReasonContext();
         } catch (Throwable t) {
-            failed("queueExit", t);
+            Hook.QUEUE_EXIT.failed(t);
         }
     }
 
@@ -178,7 +166,7 @@ public final class Hooks {
      * a virtual thread parks inside, where the park hook records its block with this reason.
      */
     public static void ioWaitEnter(BlockReason reason) {
-        if (off) {
+        if (Hook.IO_WAIT_ENTER.off) {
             return;
         }
         try {
@@ -187,35 +175,35 @@ public final class Hooks {
                 Events.blockIfRunning(reason, null);
             }
         } catch (Throwable t) {
-            failed("ioWaitEnter", t);
+            Hook.IO_WAIT_ENTER.failed(t);
         }
     }
 
     public static void socketWaitEnter() {
-        if (off) {
+        if (Hook.SOCKET_WAIT_ENTER.off) {
             return;
         }
         try {
             ioWaitEnter(BlockReason.SOCKET);
         } catch (Throwable t) {
-            failed("socketWaitEnter", t);
+            Hook.SOCKET_WAIT_ENTER.failed(t);
         }
     }
 
     public static void selectEnter() {
-        if (off) {
+        if (Hook.SELECT_ENTER.off) {
             return;
         }
         try {
             ioWaitEnter(BlockReason.SELECT);
         } catch (Throwable t) {
-            failed("selectEnter", t);
+            Hook.SELECT_ENTER.failed(t);
         }
     }
 
     /** The readiness wait returns: the network (or a timeout) woke the thread; no thread did. */
     public static void ioWaitExit() {
-        if (off) {
+        if (Hook.IO_WAIT_EXIT.off) {
             return;
         }
         try {
@@ -224,30 +212,30 @@ public final class Hooks {
             }
             Events.endReasonContext();
         } catch (Throwable t) {
-            failed("ioWaitExit", t);
+            Hook.IO_WAIT_EXIT.failed(t);
         }
     }
 
     /** The JDK's poller thread wakes threads whose sockets are ready. */
     public static void pollerWakeEnter() {
-        if (off) {
+        if (Hook.POLLER_WAKE_ENTER.off) {
             return;
         }
         try {
             Events.wakingForIo(true);
         } catch (Throwable t) {
-            failed("pollerWakeEnter", t);
+            Hook.POLLER_WAKE_ENTER.failed(t);
         }
     }
 
     public static void pollerWakeExit() {
-        if (off) {
+        if (Hook.POLLER_WAKE_EXIT.off) {
             return;
         }
         try {
             Events.wakingForIo(false);
         } catch (Throwable t) {
-            failed("pollerWakeExit", t);
+            Hook.POLLER_WAKE_EXIT.failed(t);
         }
     }
 
@@ -256,7 +244,7 @@ public final class Hooks {
      * a virtual thread instead parks for readiness, which {@link #socketWaitEnter} records.
      */
     public static void socketCallEnter(String what) {
-        if (off) {
+        if (Hook.SOCKET_CALL_ENTER.off) {
             return;
         }
         try {
@@ -264,56 +252,56 @@ public final class Hooks {
                 Events.nativeCallEnter(what);
             }
         } catch (Throwable t) {
-            failed("socketCallEnter", t);
+            Hook.SOCKET_CALL_ENTER.failed(t);
         }
     }
 
     public static void socketReadEnter() {
-        if (off) {
+        if (Hook.SOCKET_READ_ENTER.off) {
             return;
         }
         try {
             socketCallEnter("socket read");
         } catch (Throwable t) {
-            failed("socketReadEnter", t);
+            Hook.SOCKET_READ_ENTER.failed(t);
         }
     }
 
     public static void socketWriteEnter() {
-        if (off) {
+        if (Hook.SOCKET_WRITE_ENTER.off) {
             return;
         }
         try {
             socketCallEnter("socket write");
         } catch (Throwable t) {
-            failed("socketWriteEnter", t);
+            Hook.SOCKET_WRITE_ENTER.failed(t);
         }
     }
 
     public static void socketAcceptEnter() {
-        if (off) {
+        if (Hook.SOCKET_ACCEPT_ENTER.off) {
             return;
         }
         try {
             socketCallEnter("socket accept");
         } catch (Throwable t) {
-            failed("socketAcceptEnter", t);
+            Hook.SOCKET_ACCEPT_ENTER.failed(t);
         }
     }
 
     public static void socketConnectEnter() {
-        if (off) {
+        if (Hook.SOCKET_CONNECT_ENTER.off) {
             return;
         }
         try {
             socketCallEnter("socket connect");
         } catch (Throwable t) {
-            failed("socketConnectEnter", t);
+            Hook.SOCKET_CONNECT_ENTER.failed(t);
         }
     }
 
     public static void socketCallExit() {
-        if (off) {
+        if (Hook.SOCKET_CALL_EXIT.off) {
             return;
         }
         try {
@@ -321,80 +309,80 @@ public final class Hooks {
                 Events.nativeCallExit();
             }
         } catch (Throwable t) {
-            failed("socketCallExit", t);
+            Hook.SOCKET_CALL_EXIT.failed(t);
         }
     }
 
     public static void fileReadEnter() {
-        if (off) {
+        if (Hook.FILE_READ_ENTER.off) {
             return;
         }
         try {
             Events.nativeCallEnter("file read");
         } catch (Throwable t) {
-            failed("fileReadEnter", t);
+            Hook.FILE_READ_ENTER.failed(t);
         }
     }
 
     public static void fileWriteEnter() {
-        if (off) {
+        if (Hook.FILE_WRITE_ENTER.off) {
             return;
         }
         try {
             Events.nativeCallEnter("file write");
         } catch (Throwable t) {
-            failed("fileWriteEnter", t);
+            Hook.FILE_WRITE_ENTER.failed(t);
         }
     }
 
     public static void fileIoExit() {
-        if (off) {
+        if (Hook.FILE_IO_EXIT.off) {
             return;
         }
         try {
             Events.nativeCallExit();
         } catch (Throwable t) {
-            failed("fileIoExit", t);
+            Hook.FILE_IO_EXIT.failed(t);
         }
     }
 
     public static void threadStart(Thread started) {
-        if (off) {
+        if (Hook.THREAD_START.off) {
             return;
         }
         try {
             Events.threadCreate(started);
         } catch (Throwable t) {
-            failed("threadStart", t);
+            Hook.THREAD_START.failed(t);
         }
     }
 
     public static void threadExit() {
-        if (off) {
+        if (Hook.THREAD_EXIT.off) {
             return;
         }
         try {
             Events.threadEnd();
         } catch (Throwable t) {
-            failed("threadExit", t);
+            Hook.THREAD_EXIT.failed(t);
         }
     }
 
     /** VirtualThread.mount, entered on the carrier. */
     public static void mount(Thread vthread) {
-        if (off) {
+        if (Hook.MOUNT.off) {
             return;
         }
         try {
             Events.mountWoken(vthread);
         } catch (Throwable t) {
-            failed("mount", t);
+            Hook.MOUNT.failed(t);
         }
     }
 
     /** VirtualThread.unmount, left on the carrier; {@code state} tells why the virtual thread left. */
     public static void unmounted(Thread vthread, int state, Object continuation) {
-        if (off) {
+        if (Hook.UNMOUNTED.off) {
             return;
         }
         try {
@@ -408,31 +396,31 @@ public final class Hooks {
                 default -> Events.unmount(vthread, UnmountReason.BLOCK, BlockReason.NONE, null);
             }
         } catch (Throwable t) {
-            failed("unmounted", t);
+            Hook.UNMOUNTED.failed(t);
         }
     }
 
     /** VirtualThread.unblock, called by the JDK's unblocker thread: the real waker is not visible. */
     public static void unblockedByJdk(Thread vthread) {
-        if (off) {
+        if (Hook.UNBLOCKED_BY_JDK.off) {
             return;
         }
         try {
             Events.wokenBy(vthread, WakerKind.UNKNOWN);
         } catch (Throwable t) {
-            failed("unblockedByJdk", t);
+            Hook.UNBLOCKED_BY_JDK.failed(t);
         }
     }
 
     /** A virtual thread's timed park or wait expired. */
     public static void timedOut(Thread vthread) {
-        if (off) {
+        if (Hook.TIMED_OUT.off) {
             return;
         }
         try {
             Events.wokenBy(vthread, WakerKind.TIMER);
         } catch (Throwable t) {
-            failed("timedOut", t);
+            Hook.TIMED_OUT.failed(t);
         }
     }
 }
