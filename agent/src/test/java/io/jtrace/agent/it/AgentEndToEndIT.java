@@ -95,6 +95,12 @@ class AgentEndToEndIT {
         assertThat(woke.waker()).isEqualTo(WakerKind.TIMER);
         assertThat(woke.event().time() - sleep.event().time()).isGreaterThanOrEqualTo(40_000_000L);
 
+        long dozer = t.thread("dozer");
+        Ev interrupted = only(live(t.unblocksOf(dozer)));
+        assertThat(interrupted.waker()).isEqualTo(WakerKind.CURRENT);
+        assertThat(interrupted.thread()).as("the interrupting thread is the waker").isEqualTo(t.thread("main"));
+        assertThat(interrupted.stack()).anyMatch(f -> f.className().equals("java.lang.Thread") && f.methodName().equals("interrupt"));
+
         long main = t.thread("main");
         assertThat(t.of(EventType.BLOCK, main).stream().map(Ev::reason)).contains(BlockReason.JOIN);
         assertThat(t.of(EventType.THREAD_CREATE, main).stream().map(e -> e.arg("newThread"))).contains(consumer, sleeper);

@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The other ways a thread waits for another: a BlockingQueue handoff ("consumer" takes what
  * "producer" puts 30 ms later), a CompletableFuture ("getter" waits, "completer" completes),
- * Object.wait/notify ("notified" waits, main notifies), Thread.sleep ("sleeper") and Thread.join
- * (main joins "sleeper").
+ * Object.wait/notify ("notified" waits, main notifies), Thread.sleep ("sleeper"), Thread.join
+ * (main joins "sleeper") and Thread.interrupt (main wakes "dozer" out of a long sleep).
  */
 public final class Handoffs {
     public static void main(String[] args) throws Exception {
@@ -63,6 +63,17 @@ public final class Handoffs {
 
         Thread sleeper = Thread.ofPlatform().name("sleeper").start(() -> Work.sleep(40));
         sleeper.join();
+
+        Thread dozer = Thread.ofPlatform().name("dozer").start(() -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException expected) {
+                System.out.println("dozer interrupted");
+            }
+        });
+        Work.sleep(30);
+        dozer.interrupt();
+        dozer.join();
         Work.sleep(1500); // for the JVM's event stream to deliver who notified (see Monitors)
         System.out.println("done");
     }
