@@ -316,8 +316,10 @@ final class GenerationWriter implements Runnable {
 
     /** After an I/O failure: give every buffer back so nothing leaks; writers see {@code closed}. */
     private void recycleEverything() {
-        for (Buffer b = r.full.takeAll(); b != null; b = b.next) {
+        for (Buffer b = r.full.takeAll(); b != null; ) {
+            Buffer next = b.next; // give() clears the link
             r.pool.give(b);
+            b = next;
         }
         for (Buffer b : nextGeneration) {
             r.pool.give(b);

@@ -198,13 +198,14 @@ public final class Recorder {
             }
         } else {
             if (w.current != t) {
-                switchThread(w, t, now);
+                ThreadRecord next = threads.get(t, ThreadState.RUNNING);
+                if (next.excluded && t == Thread.currentThread()) {
+                    w.release();
+                    return null; // a thread of the tracer's own (its late events are written as other threads)
+                }
+                switchThread(w, next, now);
             }
             ThreadRecord r = w.currentRecord;
-            if (r.excluded && t == Thread.currentThread()) {
-                w.release();
-                return null; // a thread of the tracer's own (its late events are written as other threads)
-            }
             if (r.startPending && time < 0) {
                 // the first event of a thread we saw created: it has started running
                 r.startPending = false;
@@ -248,11 +249,10 @@ public final class Recorder {
         }
     }
 
-    private void switchThread(Writer w, Thread t, long now) {
+    private static void switchThread(Writer w, ThreadRecord r, long now) {
         w.untimed(EventType.THREAD_SWITCH.code);
-        w.varint(t.threadId());
-        w.current = t;
-        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        w.varint(r.threadId);
+        w.current = r.thread;
         w.currentRecord = r;
         ensureStatus(w, r, now);
     }
