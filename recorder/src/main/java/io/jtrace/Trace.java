@@ -40,6 +40,10 @@ public final class Trace {
      * @throws IOException if the file cannot be opened
      */
     public static void start(Path file, TraceOptions options) throws IOException {
+        if (isEnabled()) {
+            // checked before the file is opened: opening truncates it, and it may be the one being written
+            throw new IllegalStateException("tracing is already on");
+        }
         OutputStream out = Files.newOutputStream(file);
         try {
             start(out, true, options);
