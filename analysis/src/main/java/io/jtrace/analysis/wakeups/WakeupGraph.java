@@ -1,0 +1,38 @@
+package io.jtrace.analysis.wakeups;
+
+import io.jtrace.format.Generation;
+import io.jtrace.format.TraceReader;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code jtrace wakeups} prints: which groups of threads wake which, how often, how long the
+ * woken threads then waited to run, and the wakers' stacks.
+ *
+ * @param edges        edges, most wake-ups first
+ * @param wakeups      all wake-ups counted
+ * @param unmatchedLateNotifies late notifier reports with no Object.wait wake-up to attribute them to
+ * @param truncated    the trace ended without its end record
+ */
+public record WakeupGraph(List<WakeEdge> edges, long wakeups, long unmatchedLateNotifies, boolean truncated) {
+
+    /**
+     * Reads {@code file} in one streaming pass.
+     *
+     * @param byThread  keep threads apart instead of grouping them ({@link io.jtrace.analysis.ThreadGroups})
+     * @param frames    innermost frames that make a waker stack
+     * @param topStacks stacks kept per edge
+     */
+    public static WakeupGraph of(Path file, boolean byThread, int frames, int topStacks) throws IOException {
+        WakeupAnalysis a = new WakeupAnalysis(byThread, frames);
+        try (TraceReader reader = TraceReader.open(file)) {
+            Generation g;
+            while ((g = reader.next()) != null) {
+                a.generation(g);
+            }
+            return a.finish(topStacks, reader.truncated());
+        }
+    }
+}
