@@ -1,0 +1,214 @@
+package io.jtrace.analysis.wakeups;
+
+import io.jtrace.Trace;
+import io.jtrace.TraceOptions;
+import io.jtrace.format.BlockReason;
+import io.jtrace.format.WakerKind;
+import io.jtrace.recorder.Events;
+import io.jtrace.recorder.LateEvents;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The wakeup graph of a real recording made through the recorder's entry points (those the agent's
+ * hooks call), on real threads: live wake-ups, and the JVM's late reports of Object.wait
+ * notifiers and monitor hand-overs.
+ */
+class WakeupGraphTest {
+    @TempDir
+    static Path dir;
+    static Path trace;
+    static long[] workerIds = new long[2];
+
+    @BeforeAll
+    static void record() throws Exception {
+        trace = dir.resolve("wakeups.jtrace");
+        Trace.start(trace, TraceOptions.defaults());
+        try {
+            bossWakesTwoWorkers();
+            waitsEndedByANotifierTheJvmNamesOrNot();
+            aMonitorHandedOver();
+        } finally {
+            Trace.stop();
+        }
+    }
+
+    /** "boss" wakes "worker-1" and "worker-2"; each then runs 20 ms later. */
+    private static void bossWakesTwoWorkers() throws InterruptedException {
+        for (int i = 1; i <= 2; i++) {
+            CountDownLatch blocked = new CountDownLatch(1);
+            CountDownLatch woken = new CountDownLatch(1);
+            Thread worker = Thread.ofPlatform().name("worker-" + i).start(() -> {
+                Events.block(BlockReason.LOCK, "java.util.concurrent.locks.ReentrantLock$NonfairSync");
+                blocked.countDown();
+                await(woken);
+                sleep(20);
+                Events.run();
+            });
+            Thread boss = Thread.ofPlatform().name("boss").start(() -> {
+                await(blocked);
+                Events.unblock(worker);
+                woken.countDown();
+            });
+            boss.join();
+            worker.join();
+            workerIds[i - 1] = worker.threadId();
+        }
+    }
+
+    /**
+     * Two platform threads wait (Object.wait as the agent records it: the live wake-up can only
+     * say "unknown"); the JVM names the notifier of the first one only.
+     */
+    private static void waitsEndedByANotifierTheJvmNamesOrNot() throws InterruptedException {
+        for (boolean reported : new boolean[] {true, false}) {
+            CountDownLatch waiting = new CountDownLatch(1);
+            CountDownLatch notify = new CountDownLatch(1);
+            CountDownLatch returned = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            Thread waiter = Thread.ofPlatform().name(reported ? "notified" : "unreported").start(() -> {
+                Events.blockIfRunning(BlockReason.WAIT, "java.lang.Object");
+                waiting.countDown();
+                await(notify);
+                Events.blockingCallReturned(WakerKind.UNKNOWN);
+                returned.countDown();
+                await(finish);
+            });
+            Thread notifier = Thread.ofPlatform().name("notifier").start(() -> {
+                knownToTheRecorder();
+                await(waiting);
+                long notifiedAt = LateEvents.traceTime();
+                notify.countDown();
+                await(returned);
+                if (reported) {
+                    // what the agent's bridge writes about a second later
+                    LateEvents.notified(waiter.threadId(), notifiedAt, Thread.currentThread().threadId());
+                }
+                finish.countDown();
+            });
+            notifier.join();
+            waiter.join();
+        }
+    }
+
+    /** "contender" waited 10 ms for a monitor "owner" held, as the JVM reports it afterwards. */
+    private static void aMonitorHandedOver() throws InterruptedException {
+        CountDownLatch finish = new CountDownLatch(1);
+        CountDownLatch known = new CountDownLatch(2);
+        Runnable live = () -> {
+            knownToTheRecorder();
+            known.countDown();
+            await(finish);
+        };
+        Thread owner = Thread.ofPlatform().name("owner").start(live);
+        Thread contender = Thread.ofPlatform().name("contender").start(live);
+        known.await();
+        long start = LateEvents.traceTime();
+        sleep(10);
+        long end = LateEvents.traceTime();
+        LateEvents.monitorBlocked(contender.threadId(), start, end, "java.lang.Object", owner.threadId(), List.of(), false);
+        finish.countDown();
+        owner.join();
+        contender.join();
+    }
+
+    /** A sleep: the thread has events, so the thread tables name it (they list the threads the recorder knows). */
+    private static void knownToTheRecorder() {
+        Events.blockIfRunning(BlockReason.SLEEP, null);
+        Events.blockingCallReturned(WakerKind.TIMER);
+    }
+
+    private static WakeEdge edge(WakeupGraph g, String waker, String wakee) {
+        return g.edges().stream().filter(e -> e.waker().name().equals(waker) && e.wakee().name().equals(wakee))
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void threadsWithNumberedNamesAreOneGroupAndTheLatencyIsUntilTheyRan() throws Exception {
+        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3);
+        WakeEdge e = edge(g, "boss", "worker-#");
+        assertThat(e).as(g.edges().toString()).isNotNull();
+        assertThat(e.count()).isEqualTo(2);
+        assertThat(e.late()).isZero();
+        assertThat(e.latencySamples()).isEqualTo(2);
+        assertThat(e.p50Nanos()).as("each worker ran 20 ms after it was woken").isGreaterThan(19_000_000L);
+        assertThat(e.maxNanos()).isGreaterThanOrEqualTo(20_000_000L).isGreaterThanOrEqualTo(e.p99Nanos());
+        assertThat(e.totalNanos()).isGreaterThanOrEqualTo(40_000_000L);
+        assertThat(e.stacks()).hasSize(1);
+        assertThat(e.stacks().get(0).count()).isEqualTo(2);
+        assertThat(e.stacks().get(0).frames()).hasSizeLessThanOrEqualTo(5)
+                .anyMatch(f -> f.startsWith(WakeupGraphTest.class.getName() + ".lambda$bossWakesTwoWorkers$"));
+    }
+
+    @Test
+    void oneNodePerThreadWhenAsked() throws Exception {
+        WakeupGraph g = WakeupGraph.of(trace, true, 5, 3);
+        assertThat(g.edges().stream().filter(e -> e.waker().name().startsWith("boss #"))).hasSize(2);
+        for (int i = 1; i <= 2; i++) {
+            String worker = "worker-" + i + " #" + workerIds[i - 1];
+            WakeEdge e = g.edges().stream().filter(x -> x.wakee().name().equals(worker)).findFirst().orElseThrow();
+            assertThat(e.count()).isEqualTo(1);
+            assertThat(e.waker().name()).startsWith("boss #");
+        }
+    }
+
+    @Test
+    void theNotifierTheJvmNamesReplacesTheUnknownWaker() throws Exception {
+        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3);
+        WakeEdge named = edge(g, "notifier", "notified");
+        assertThat(named).as(g.edges().toString()).isNotNull();
+        assertThat(named.count()).isEqualTo(1);
+        assertThat(named.late()).isEqualTo(1);
+        assertThat(named.latencySamples()).isEqualTo(1);
+        assertThat(edge(g, "(unknown)", "notified")).isNull();
+        assertThat(g.unmatchedLateNotifies()).isZero();
+
+        WakeEdge unknown = edge(g, "(unknown)", "unreported");
+        assertThat(unknown).as(g.edges().toString()).isNotNull();
+        assertThat(unknown.count()).isEqualTo(1);
+        assertThat(unknown.late()).isZero();
+    }
+
+    @Test
+    void aMonitorHandOverIsAnEdgeFromThePreviousOwner() throws Exception {
+        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3);
+        WakeEdge e = edge(g, "owner", "contender");
+        assertThat(e).as(g.edges().toString()).isNotNull();
+        assertThat(e.count()).isEqualTo(1);
+        assertThat(e.late()).isEqualTo(1);
+        assertThat(e.latencySamples()).isEqualTo(1);
+        assertThat(e.maxNanos()).as("the JVM reports the hand-over and the run at the same time").isZero();
+        assertThat(e.stacks()).isEmpty();
+        assertThat(edge(g, "(timer)", "contender").count()).isEqualTo(1);
+    }
+
+    @Test
+    void everyWakeUpIsOnOneEdge() throws Exception {
+        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3);
+        assertThat(g.edges().stream().mapToLong(WakeEdge::count).sum()).isEqualTo(g.wakeups());
+        assertThat(g.edges()).isSortedAccordingTo((a, b) -> Long.compare(b.count(), a.count()));
+    }
+
+    private static void await(CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
