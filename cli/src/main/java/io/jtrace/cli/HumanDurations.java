@@ -21,11 +21,11 @@ final class HumanDurations {
         return String.format(Locale.ROOT, "%.3fs", nanos / 1e9);
     }
 
-    /** "500us", "1ms", "2.5s", "1m" → nanoseconds; anything else throws one line saying what is expected. */
+    /** "500us", "1ms", "2.5s", "1m", "1h" → nanoseconds; anything else throws one line saying what is expected. */
     static long parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         String[][] units = {{"ns", "1"}, {"us", "1000"}, {"µs", "1000"}, {"ms", "1000000"}, {"s", "1000000000"},
-            {"m", "60000000000"}};
+            {"m", "60000000000"}, {"h", "3600000000000"}};
         String unit = null; // the longest matching suffix: "ms" rather than "s"
         long scale = 0;
         for (String[] u : units) {

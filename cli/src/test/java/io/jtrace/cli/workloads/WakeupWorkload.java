@@ -1,5 +1,7 @@
 package io.jtrace.cli.workloads;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,12 +12,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * Wake-ups with known answers, {@link #ROUNDS} rounds each (hand-offs between the two sides spin on
  * volatile counters, so they add no wake-ups of their own):
  * <ul>
- *   <li>"lock-holder" holds a ReentrantLock for 50 ms (a Thread.sleep: one timer wake-up) while
- *       "lock-waiter" waits for it: one wake-up lock-holder → lock-waiter per round;</li>
- *   <li>platform "mon-holder" holds a monitor for 50 ms while platform "mon-waiter" waits to enter
- *       it: the JVM reports the hand-over later, previous owner → waiter;</li>
+ *   <li>"lock-holder" holds a ReentrantLock until "lock-waiter" waits for it, then 50 ms more (a
+ *       Thread.sleep: one timer wake-up): one wake-up lock-holder → lock-waiter per round;</li>
+ *   <li>platform "mon-holder" holds a monitor until platform "mon-waiter" waits to enter it, then
+ *       50 ms more: the JVM reports the hand-over later, previous owner → waiter;</li>
  *   <li>platform "mailbox-waiter" waits in Object.wait until "main" notifies it;</li>
- *   <li>3 threads of a fixed pool and 3 unnamed virtual threads wait on latches main counts down.</li>
+ *   <li>3 threads of a fixed pool and 3 unnamed virtual threads wait on a latch main counts down
+ *       once they all wait.</li>
  * </ul>
  * Then 1.5 s for the JVM's event stream to deliver.
  */
@@ -36,11 +39,15 @@ public final class WakeupWorkload {
         ReentrantLock lock = new ReentrantLock();
         AtomicInteger held = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
-        Thread holder = Thread.ofPlatform().name("lock-holder").start(() -> {
+        Thread[] waiter = new Thread[1];
+        Thread holder = Thread.ofPlatform().name("lock-holder").unstarted(() -> {
             for (int i = 1; i <= ROUNDS; i++) {
                 lock.lock();
                 try {
                     held.set(i);
+                    while (!lock.hasQueuedThread(waiter[0])) {
+                        Thread.onSpinWait(); // the waiter is waiting for the lock, however slow the machine
+                    }
                     sleep(50);
                 } finally {
                     lock.unlock();
@@ -48,33 +55,35 @@ public final class WakeupWorkload {
                 spinUntil(done, i);
             }
         });
-        Thread waiter = Thread.ofPlatform().name("lock-waiter").start(() -> {
+        waiter[0] = Thread.ofPlatform().name("lock-waiter").start(() -> {
             for (int i = 1; i <= ROUNDS; i++) {
                 spinUntil(held, i);
-                sleep(5); // long enough to be certain the holder still has it: it keeps it 50 ms
                 lock.lock();
                 lock.unlock();
                 done.set(i);
             }
         });
+        holder.start();
         holder.join();
-        waiter.join();
+        waiter[0].join();
     }
 
     private static void monitorRounds() throws InterruptedException {
         Object monitor = new Object();
         AtomicInteger held = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
-        Thread holder = Thread.ofPlatform().name("mon-holder").start(() -> {
+        Thread[] waiter = new Thread[1];
+        Thread holder = Thread.ofPlatform().name("mon-holder").unstarted(() -> {
             for (int i = 1; i <= MONITOR_ROUNDS; i++) {
                 synchronized (monitor) {
                     held.set(i);
+                    awaitState(waiter[0], Thread.State.BLOCKED);
                     busy(50);
                 }
                 spinUntil(done, i);
             }
         });
-        Thread waiter = Thread.ofPlatform().name("mon-waiter").start(() -> {
+        waiter[0] = Thread.ofPlatform().name("mon-waiter").start(() -> {
             for (int i = 1; i <= MONITOR_ROUNDS; i++) {
                 spinUntil(held, i);
                 synchronized (monitor) {
@@ -82,8 +91,9 @@ public final class WakeupWorkload {
                 }
             }
         });
+        holder.start();
         holder.join();
-        waiter.join();
+        waiter[0].join();
     }
 
     private static void waitNotifyRounds() throws InterruptedException {
@@ -118,7 +128,12 @@ public final class WakeupWorkload {
     private static void latches() throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch waiting = new CountDownLatch(6);
-        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Thread> waiters = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3, r -> {
+            Thread t = Executors.defaultThreadFactory().newThread(r);
+            waiters.add(t);
+            return t;
+        });
         for (int i = 0; i < 3; i++) {
             pool.submit(() -> {
                 waiting.countDown();
@@ -128,7 +143,7 @@ public final class WakeupWorkload {
         }
         Thread[] virtuals = new Thread[3];
         for (int i = 0; i < 3; i++) {
-            virtuals[i] = Thread.startVirtualThread(() -> {
+            virtuals[i] = Thread.ofVirtual().unstarted(() -> {
                 waiting.countDown();
                 try {
                     go.await();
@@ -136,9 +151,13 @@ public final class WakeupWorkload {
                     throw new IllegalStateException(e);
                 }
             });
+            waiters.add(virtuals[i]);
+            virtuals[i].start();
         }
         waiting.await();
-        Thread.sleep(50);
+        for (Thread t : waiters) {
+            awaitState(t, Thread.State.WAITING);
+        }
         go.countDown();
         for (Thread v : virtuals) {
             v.join();
@@ -149,6 +168,12 @@ public final class WakeupWorkload {
 
     private static void spinUntil(AtomicInteger value, int atLeast) {
         while (value.get() < atLeast) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void awaitState(Thread t, Thread.State state) {
+        while (t.getState() != state) {
             Thread.onSpinWait();
         }
     }

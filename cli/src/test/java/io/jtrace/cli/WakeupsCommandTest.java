@@ -1,0 +1,162 @@
+package io.jtrace.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtrace.cli.workloads.WakeupWorkload;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code jtrace wakeups} on a real program recorded with the agent ({@link WakeupWorkload}). */
+class WakeupsCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path trace;
+    static JsonNode graph;
+
+    @BeforeAll
+    static void recordAndAnalyze() throws IOException {
+        trace = dir.resolve("wakeups.jtrace");
+        CliRun rec = CliRun.of("record", "-o", trace.toString(), "--",
+                "-cp", System.getProperty("java.class.path"), WakeupWorkload.class.getName());
+        assertThat(rec.exitCode()).as(rec.err()).isZero();
+        CliRun run = CliRun.of("wakeups", "--json", "--frames", "8", trace.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        graph = JSON.readTree(run.out());
+    }
+
+    private static JsonNode edge(String waker, String wakee) {
+        for (JsonNode e : graph.get("edges")) {
+            if (e.get("waker").get("name").asText().equals(waker) && e.get("wakee").get("name").asText().equals(wakee)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static long count(String waker, String wakee) {
+        JsonNode e = edge(waker, wakee);
+        return e == null ? 0 : e.get("count").asLong();
+    }
+
+    private static long countInto(String wakee) {
+        long n = 0;
+        for (JsonNode e : graph.get("edges")) {
+            if (e.get("wakee").get("name").asText().equals(wakee)) {
+                n += e.get("count").asLong();
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void theLockHolderWakesTheWaiterOncePerRoundWithItsUnlockStack() {
+        JsonNode e = edge("lock-holder", "lock-waiter");
+        assertThat(e).as(graph.toPrettyString()).isNotNull();
+        assertThat(e.get("count").asLong()).isEqualTo(WakeupWorkload.ROUNDS);
+        assertThat(e.get("late").asLong()).isZero();
+        JsonNode latency = e.get("latencyNanos");
+        assertThat(latency.get("samples").asLong()).isEqualTo(WakeupWorkload.ROUNDS);
+        assertThat(latency.get("p50").asLong()).isPositive().isLessThanOrEqualTo(latency.get("p99").asLong());
+        assertThat(latency.get("p99").asLong()).isLessThanOrEqualTo(latency.get("max").asLong());
+        assertThat(latency.get("max").asLong()).isLessThanOrEqualTo(latency.get("total").asLong());
+        JsonNode top = e.get("stacks").get(0);
+        assertThat(top.get("count").asLong()).isEqualTo(WakeupWorkload.ROUNDS);
+        List<String> frames = new ArrayList<>();
+        top.get("frames").forEach(f -> frames.add(f.asText()));
+        assertThat(frames).hasSizeLessThanOrEqualTo(8)
+                .anyMatch(f -> f.startsWith("java.util.concurrent.locks.ReentrantLock.unlock("))
+                .anyMatch(f -> f.startsWith(WakeupWorkload.class.getName() + ".lambda$lockRounds$"));
+        assertThat(count("lock-waiter", "lock-holder")).as("the holder never waits for the waiter").isZero();
+    }
+
+    @Test
+    void aSleepIsWokenByTheTimer() {
+        JsonNode e = edge("(timer)", "lock-holder");
+        assertThat(e).as(graph.toPrettyString()).isNotNull();
+        assertThat(e.get("waker").get("kind").asText()).isEqualTo("timer");
+        assertThat(e.get("count").asLong()).isEqualTo(WakeupWorkload.ROUNDS);
+        assertThat(e.get("stacks")).isEmpty();
+    }
+
+    @Test
+    void aSynchronizedHandOverIsAnEdgeFromThePreviousOwnerReportedLate() {
+        long handOvers = count("mon-holder", "mon-waiter");
+        assertThat(handOvers).as(graph.toPrettyString()).isBetween(1L, (long) WakeupWorkload.MONITOR_ROUNDS);
+        assertThat(edge("mon-holder", "mon-waiter").get("late").asLong()).isEqualTo(handOvers);
+    }
+
+    @Test
+    void theNotifierOfAnObjectWaitReplacesTheUnknownWaker() {
+        long named = count("main", "mailbox-waiter");
+        assertThat(named).as(graph.toPrettyString()).isPositive();
+        assertThat(edge("main", "mailbox-waiter").get("late").asLong()).isEqualTo(named);
+        // one wake-up per round; main may also hand the monitor over to the waiter re-entering it
+        assertThat(named + count("(unknown)", "mailbox-waiter")).isBetween((long) WakeupWorkload.ROUNDS,
+                2L * WakeupWorkload.ROUNDS);
+    }
+
+    @Test
+    void poolThreadsAndUnnamedVirtualThreadsAreGroups() {
+        assertThat(countInto("pool-#-thread-#")).as(graph.toPrettyString()).isGreaterThanOrEqualTo(3);
+        assertThat(countInto("virtual")).isGreaterThanOrEqualTo(3);
+        long total = 0;
+        for (JsonNode e : graph.get("edges")) {
+            for (String side : new String[] {"waker", "wakee"}) {
+                JsonNode n = e.get(side);
+                if (n.get("kind").asText().equals("threads")) {
+                    assertThat(n.get("name").asText()).doesNotContainPattern("[0-9]");
+                }
+            }
+            total += e.get("count").asLong();
+        }
+        assertThat(total).isEqualTo(graph.get("wakeups").asLong());
+    }
+
+    @Test
+    void textTableDotAndPerThreadNodes() {
+        CliRun text = CliRun.of("wakeups", trace.toString());
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.outLines()[0]).endsWith("(latency: from the wake-up until the woken thread ran)");
+        assertThat(text.out()).containsPattern("WAKER → WAKEE +COUNT +LATE +P50 +P99 +MAX +TOTAL")
+                .containsPattern("lock-holder → lock-waiter +" + WakeupWorkload.ROUNDS + " +0 ")
+                .contains("java.util.concurrent.locks.ReentrantLock.unlock(");
+
+        CliRun dot = CliRun.of("wakeups", "--dot", trace.toString());
+        assertThat(dot.exitCode()).as(dot.err()).isZero();
+        assertThat(dot.outLines()[0]).isEqualTo("digraph wakeups {");
+        assertThat(dot.out()).contains("\"lock-holder\" -> \"lock-waiter\" [label=\"" + WakeupWorkload.ROUNDS + "\\np99 ")
+                .contains("\"(timer)\" [shape=ellipse, style=dashed];").endsWith("}\n");
+
+        CliRun threads = CliRun.of("wakeups", "--threads", trace.toString());
+        assertThat(threads.exitCode()).as(threads.err()).isZero();
+        assertThat(threads.out()).containsPattern("lock-holder #[0-9]+ → lock-waiter #[0-9]+ +" + WakeupWorkload.ROUNDS + " ");
+    }
+
+    @Test
+    void badArgumentsAndFilesAreOneLine() throws IOException {
+        CliRun frames = CliRun.of("wakeups", "--frames", "0", trace.toString());
+        assertThat(frames.exitCode()).isEqualTo(1);
+        assertThat(frames.err().strip()).isEqualTo("jtrace: --frames must be at least 1 and --stacks at least 0");
+        CliRun both = CliRun.of("wakeups", "--json", "--dot", trace.toString());
+        assertThat(both.exitCode()).isEqualTo(1);
+        assertThat(both.err().strip()).isEqualTo("jtrace: --json and --dot exclude each other");
+        CliRun missing = CliRun.of("wakeups", dir.resolve("nope.jtrace").toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err().strip()).startsWith("jtrace: no such file:").doesNotContain("\n");
+        Path notATrace = Files.writeString(dir.resolve("notes.txt"), "hello\n");
+        CliRun bad = CliRun.of("wakeups", notATrace.toString());
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err().strip()).isEqualTo("jtrace: not a valid trace: not a jtrace trace (bad magic) at byte offset 0");
+    }
+}
