@@ -45,8 +45,9 @@ public final class WakeupWorkload {
                 lock.lock();
                 try {
                     held.set(i);
-                    while (!lock.hasQueuedThread(waiter[0])) {
-                        Thread.onSpinWait(); // the waiter is waiting for the lock, however slow the machine
+                    // the waiter is parked waiting for the lock, however slow the machine
+                    while (!lock.hasQueuedThread(waiter[0]) || waiter[0].getState() != Thread.State.WAITING) {
+                        Thread.onSpinWait();
                     }
                     sleep(50);
                 } finally {
