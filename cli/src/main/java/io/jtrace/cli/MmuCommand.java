@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "mmu", description = {
     "Minimum mutator utilization: for each window size w, the smallest fraction of any window of length w "
         + "within the trace during which the application was not stopped (collector pauses and safepoints, "
-        + "their union). Exact, per window size. Also the pauses: count, total, longest."})
+        + "their union). Exact for each window size (with periodic pauses a larger window can score lower). "
+        + "Also the pauses: count, total, longest."})
 final class MmuCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the trace file")
     Path file;

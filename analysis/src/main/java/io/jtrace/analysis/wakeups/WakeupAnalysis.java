@@ -31,7 +31,7 @@ import java.util.Map;
  */
 final class WakeupAnalysis {
     /** How far apart (ns) a notifier report and the live wake-up of the same wait may be. */
-    static final long NOTIFY_MATCH_NANOS = 50_000_000L;
+    static final long NOTIFY_MATCH_NANOS = 10_000_000L;
 
     private final boolean byThread;
     private final int frames;
