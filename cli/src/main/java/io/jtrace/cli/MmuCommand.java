@@ -68,6 +68,9 @@ final class MmuCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "paused:        %s (%.3f%% of the span)%n", HumanDurations.format(r.pausedNanos()),
                 r.spanNanos() == 0 ? 0.0 : 100.0 * r.pausedNanos() / r.spanNanos());
         out.printf(Locale.ROOT, "longest pause: %s%n", HumanDurations.format(r.longestPauseNanos()));
+        if (r.gcPauses() == 0 && r.safepoints() == 0) {
+            out.println("(the trace has no collection or safepoint events: they are recorded by the agent's jdk events)");
+        }
         if (r.windows().isEmpty()) {
             out.println("no window size fits the trace's span");
             return;

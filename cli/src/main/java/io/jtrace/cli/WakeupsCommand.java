@@ -58,7 +58,7 @@ final class WakeupsCommand implements Callable<Integer> {
         WakeupGraph g = WakeupGraph.of(file, byThread, frames, stacks);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            printJson(g, out);
+            printJson(g, byThread, out);
         } else if (dot) {
             printDot(g, out);
         } else {
@@ -73,6 +73,7 @@ final class WakeupsCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%,d wake-ups in %,d edges (%s)%n", g.wakeups(), g.edges().size(),
                 "latency: from the wake-up until the woken thread ran");
         if (g.edges().isEmpty()) {
+            out.println("(wake-ups are recorded by the agent: ./jtrace record, or -javaagent)");
             return;
         }
         int width = 10;
@@ -102,11 +103,11 @@ final class WakeupsCommand implements Callable<Integer> {
         }
     }
 
-    static void printJson(WakeupGraph g, PrintWriter out) throws Exception {
+    static void printJson(WakeupGraph g, boolean byThread, PrintWriter out) throws Exception {
         try (JsonGenerator j = Json.generator(out)) {
             j.writeStartObject();
             j.writeNumberField("wakeups", g.wakeups());
-            j.writeStringField("grouping", ThreadGroups.RULE);
+            j.writeStringField("grouping", byThread ? "one node per thread: name #id" : ThreadGroups.RULE);
             j.writeArrayFieldStart("edges");
             for (WakeEdge e : g.edges()) {
                 j.writeStartObject();

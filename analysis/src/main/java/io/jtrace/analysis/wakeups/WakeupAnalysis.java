@@ -8,6 +8,7 @@ import io.jtrace.format.StackFrame;
 import io.jtrace.format.StackTrace;
 import io.jtrace.format.ThreadInfo;
 import io.jtrace.format.ThreadState;
+import io.jtrace.format.UnmountReason;
 import io.jtrace.format.WakerKind;
 
 import java.util.ArrayDeque;
@@ -147,12 +148,19 @@ final class WakeupAnalysis {
             case UNBLOCK -> unblock(g, e);
             case RUN -> ran(runnable.remove(e.thread()), e.time());
             case MOUNT -> ran(runnable.remove(e.arg("vthread")), e.time());
-            case THREAD_END -> {
-                blocked.remove(e.thread());
-                runnable.remove(e.thread());
+            case THREAD_END -> forgetThread(e.thread());
+            case UNMOUNT -> {
+                if (UnmountReason.ofCode(e.arg("reason")) == UnmountReason.END) {
+                    forgetThread(e.arg("vthread"));
+                }
             }
             default -> { }
         }
+    }
+
+    private void forgetThread(long thread) {
+        blocked.remove(thread);
+        runnable.remove(thread);
     }
 
     private void unblock(Generation g, Event e) {
