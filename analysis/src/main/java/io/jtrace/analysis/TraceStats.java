@@ -5,6 +5,7 @@ import io.jtrace.analysis.state.ThreadStateMachine;
 import io.jtrace.analysis.state.ValidationError;
 import io.jtrace.format.EventType;
 import io.jtrace.format.Generation;
+import io.jtrace.format.ReadProgress;
 import io.jtrace.format.TraceReader;
 
 import java.io.IOException;
@@ -43,7 +44,12 @@ public record TraceStats(long durationNanos, long generations, long threads, Map
 
     /** Reads {@code file} and summarizes it; throws on a file that is not a valid trace. */
     public static TraceStats of(Path file) throws IOException {
-        try (TraceReader reader = TraceReader.open(file)) {
+        return of(file, ReadProgress.NONE);
+    }
+
+    /** As {@link #of(Path)}, telling {@code progress} how far the read has got. */
+    public static TraceStats of(Path file, ReadProgress progress) throws IOException {
+        try (TraceReader reader = TraceReader.open(file, progress)) {
             Map<EventType, Long> byType = new EnumMap<>(EventType.class);
             Set<Long> threads = new HashSet<>();
             ThreadStateMachine states = new ThreadStateMachine();

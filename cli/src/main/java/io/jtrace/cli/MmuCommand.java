@@ -49,7 +49,10 @@ final class MmuCommand implements Callable<Integer> {
             case "safepoints" -> MmuReport.Pauses.SAFEPOINTS;
             default -> throw new IllegalArgumentException("--pauses " + pauses + ": expected all, gc or safepoints");
         };
-        MmuReport r = MmuReport.of(file, sizes, which);
+        MmuReport r;
+        try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
+            r = MmuReport.of(file, sizes, which, progress.progress());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             printJson(r, out);

@@ -29,7 +29,10 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TraceStats s = TraceStats.of(file);
+        TraceStats s;
+        try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
+            s = TraceStats.of(file, progress.progress());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             printJson(s, out);

@@ -55,7 +55,10 @@ final class WakeupsCommand implements Callable<Integer> {
         if (json && dot) {
             throw new IllegalArgumentException("--json and --dot exclude each other");
         }
-        WakeupGraph g = WakeupGraph.of(file, byThread, frames, stacks);
+        WakeupGraph g;
+        try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
+            g = WakeupGraph.of(file, byThread, frames, stacks, progress.progress());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             printJson(g, byThread, out);

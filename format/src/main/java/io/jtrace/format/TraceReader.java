@@ -30,6 +30,8 @@ public final class TraceReader implements AutoCloseable {
     private long lastGeneration = -1;
     private boolean truncated;
     private boolean finished;
+    private ReadProgress progress = ReadProgress.NONE;
+    private long totalBytes = -1;
 
     public TraceReader(InputStream in) throws IOException {
         this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 1 << 16);
@@ -38,9 +40,18 @@ public final class TraceReader implements AutoCloseable {
 
     /** Opens a trace file; a missing or unreadable file throws an IOException saying so. */
     public static TraceReader open(Path file) throws IOException {
+        return open(file, ReadProgress.NONE);
+    }
+
+    /** Opens a trace file and tells {@code progress} how far the read has got after each generation. */
+    public static TraceReader open(Path file, ReadProgress progress) throws IOException {
         InputStream in = Files.newInputStream(file);
         try {
-            return new TraceReader(in);
+            long size = Files.size(file);
+            TraceReader reader = new TraceReader(in);
+            reader.progress = progress;
+            reader.totalBytes = size;
+            return reader;
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -112,7 +123,9 @@ public final class TraceReader implements AutoCloseable {
                     }
                     long endTime = e.varint();
                     lastGeneration = gen;
-                    return g.build(endTime, offset - genStart, specs);
+                    Generation built = g.build(endTime, offset - genStart, specs);
+                    progress.update(offset, totalBytes);
+                    return built;
                 }
                 default -> throw new TraceFormatException(rec.start,
                         "record kind " + rec.kind + " is not allowed inside a generation");

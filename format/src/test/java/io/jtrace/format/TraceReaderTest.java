@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -221,6 +222,22 @@ class TraceReaderTest {
             assertThat(r.truncated()).isFalse();
             assertThat(r.bytesRead()).isEqualTo(Files.size(f));
         }
+    }
+
+    @Test
+    void progressIsToldAfterEachGenerationHowFarTheReadHasGot(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = dir.resolve("t.jtrace");
+        Files.write(f, HandBuiltTrace.standard().beginGeneration(1, 0).endGeneration(1, 5)
+                .beginGeneration(2, 5).endGeneration(2, 9).end().bytes());
+        List<long[]> updates = new ArrayList<>();
+        try (TraceReader r = TraceReader.open(f, (read, total) -> updates.add(new long[] {read, total}))) {
+            while (r.next() != null) {
+                assertThat(updates.getLast()[0]).isEqualTo(r.bytesRead());
+            }
+        }
+        assertThat(updates).hasSize(2);
+        assertThat(updates.get(0)[0]).isLessThan(updates.get(1)[0]);
+        assertThat(updates).allSatisfy(u -> assertThat(u[1]).isEqualTo(Files.size(f)));
     }
 
     @Test

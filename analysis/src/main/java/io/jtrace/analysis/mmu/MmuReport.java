@@ -2,6 +2,7 @@ package io.jtrace.analysis.mmu;
 
 import io.jtrace.format.Event;
 import io.jtrace.format.Generation;
+import io.jtrace.format.ReadProgress;
 import io.jtrace.format.TraceReader;
 
 import java.io.IOException;
@@ -49,9 +50,9 @@ public record MmuReport(long spanStart, long spanEnd, long gcPauses, long safepo
 
     /**
      * Reads {@code file}. {@code windows} null means {@link #DEFAULT_WINDOWS} that fit the span;
-     * given windows that do not fit are refused.
+     * given windows that do not fit are refused. {@code progress} is told how far the read has got.
      */
-    public static MmuReport of(Path file, List<Long> windows, Pauses which) throws IOException {
+    public static MmuReport of(Path file, List<Long> windows, Pauses which, ReadProgress progress) throws IOException {
         List<long[]> intervals = new ArrayList<>();
         Map<Long, Long> gcStarts = new HashMap<>();
         long safepointStart = -1;
@@ -60,7 +61,7 @@ public record MmuReport(long spanStart, long spanEnd, long gcPauses, long safepo
         long first = -1;
         long last = 0;
         boolean truncated;
-        try (TraceReader reader = TraceReader.open(file)) {
+        try (TraceReader reader = TraceReader.open(file, progress)) {
             Generation g;
             while ((g = reader.next()) != null) {
                 if (first < 0) {

@@ -1,6 +1,7 @@
 package io.jtrace.analysis.wakeups;
 
 import io.jtrace.format.Generation;
+import io.jtrace.format.ReadProgress;
 import io.jtrace.format.TraceReader;
 
 import java.io.IOException;
@@ -24,10 +25,12 @@ public record WakeupGraph(List<WakeEdge> edges, long wakeups, long unmatchedLate
      * @param byThread  keep threads apart instead of grouping them ({@link io.jtrace.analysis.ThreadGroups})
      * @param frames    innermost frames that make a waker stack
      * @param topStacks stacks kept per edge
+     * @param progress  told how far the read has got
      */
-    public static WakeupGraph of(Path file, boolean byThread, int frames, int topStacks) throws IOException {
+    public static WakeupGraph of(Path file, boolean byThread, int frames, int topStacks, ReadProgress progress)
+            throws IOException {
         WakeupAnalysis a = new WakeupAnalysis(byThread, frames);
-        try (TraceReader reader = TraceReader.open(file)) {
+        try (TraceReader reader = TraceReader.open(file, progress)) {
             Generation g;
             while ((g = reader.next()) != null) {
                 a.generation(g);

@@ -3,6 +3,7 @@ package io.jtrace.analysis.wakeups;
 import io.jtrace.Trace;
 import io.jtrace.TraceOptions;
 import io.jtrace.format.BlockReason;
+import io.jtrace.format.ReadProgress;
 import io.jtrace.format.WakerKind;
 import io.jtrace.recorder.Events;
 import io.jtrace.recorder.LateEvents;
@@ -132,7 +133,7 @@ class WakeupGraphTest {
 
     @Test
     void threadsWithNumberedNamesAreOneGroupAndTheLatencyIsUntilTheyRan() throws Exception {
-        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3);
+        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3, ReadProgress.NONE);
         WakeEdge e = edge(g, "boss", "worker-#");
         assertThat(e).as(g.edges().toString()).isNotNull();
         assertThat(e.count()).isEqualTo(2);
@@ -149,7 +150,7 @@ class WakeupGraphTest {
 
     @Test
     void oneNodePerThreadWhenAsked() throws Exception {
-        WakeupGraph g = WakeupGraph.of(trace, true, 5, 3);
+        WakeupGraph g = WakeupGraph.of(trace, true, 5, 3, ReadProgress.NONE);
         assertThat(g.edges().stream().filter(e -> e.waker().name().startsWith("boss #"))).hasSize(2);
         for (int i = 1; i <= 2; i++) {
             String worker = "worker-" + i + " #" + workerIds[i - 1];
@@ -161,7 +162,7 @@ class WakeupGraphTest {
 
     @Test
     void theNotifierTheJvmNamesReplacesTheUnknownWaker() throws Exception {
-        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3);
+        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3, ReadProgress.NONE);
         WakeEdge named = edge(g, "notifier", "notified");
         assertThat(named).as(g.edges().toString()).isNotNull();
         assertThat(named.count()).isEqualTo(1);
@@ -178,7 +179,7 @@ class WakeupGraphTest {
 
     @Test
     void aMonitorHandOverIsAnEdgeFromThePreviousOwner() throws Exception {
-        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3);
+        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3, ReadProgress.NONE);
         WakeEdge e = edge(g, "owner", "contender");
         assertThat(e).as(g.edges().toString()).isNotNull();
         assertThat(e.count()).isEqualTo(1);
@@ -191,7 +192,7 @@ class WakeupGraphTest {
 
     @Test
     void everyWakeUpIsOnOneEdge() throws Exception {
-        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3);
+        WakeupGraph g = WakeupGraph.of(trace, false, 5, 3, ReadProgress.NONE);
         assertThat(g.edges().stream().mapToLong(WakeEdge::count).sum()).isEqualTo(g.wakeups());
         assertThat(g.edges()).isSortedAccordingTo((a, b) -> Long.compare(b.count(), a.count()));
     }

@@ -1,0 +1,17 @@
+package io.jtrace.format;
+
+/**
+ * Told how far a {@link TraceReader} has got through its file, after each generation: long
+ * analyses use it to show progress. Called on the reading thread; must be cheap.
+ */
+@FunctionalInterface
+public interface ReadProgress {
+    /** Shows nothing. */
+    ReadProgress NONE = (bytesRead, totalBytes) -> { };
+
+    /**
+     * @param bytesRead  bytes of the file consumed so far
+     * @param totalBytes the file's size when it was opened (a file still being written may grow past it)
+     */
+    void update(long bytesRead, long totalBytes);
+}
