@@ -55,10 +55,28 @@ public final class Startup {
 
     /** Monitor contention of platform threads, GC pauses and safepoints, from the JDK's event stream. */
     private static void startJdkEvents() {
+        if (!jvmtiTracksVirtualThreadTransitions()) {
+            // Measured on JDK 25 (docs/performance.md): with the flag off, JFR's shutdown waits for
+            // virtual-thread transitions nobody counts, and the JVM's exit hangs in most runs under
+            // virtual-thread load. The tracer must never hang the program: no JFR then.
+            System.err.println("jtrace: -XX:-DoJVMTIVirtualThreadTransitions is set: not recording monitor, GC and "
+                    + "safepoint events (JFR would hang the JVM's exit)");
+            return;
+        }
         try {
             io.jtrace.agent.jfr.JdkEventBridge.start();
         } catch (Exception | LinkageError e) {
             System.err.println("jtrace: monitor, GC and safepoint events unavailable (" + e + "); recording the rest");
+        }
+    }
+
+    private static boolean jvmtiTracksVirtualThreadTransitions() {
+        try {
+            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            return !"false".equals(vm.getVMOption("DoJVMTIVirtualThreadTransitions").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return true; // not HotSpot, or no such flag: nothing to avoid
         }
     }
 
