@@ -105,6 +105,10 @@ public final class Recorder {
             active = null;
         }
         r.background.requestStop(r.backgroundThread);
+        String report = r.stacks == null ? null : r.stacks.report();
+        if (report != null) {
+            System.err.println("jtrace: " + report);
+        }
         return true;
     }
 
@@ -286,7 +290,7 @@ public final class Recorder {
         return new GenerationTables(stacks);
     }
 
-    /** The stack tier in use ("fast", "slow") or "off". */
+    /** The stack tier in use ("fp", "fast", "slow") or "off". */
     public String stackTier() {
         return stacks == null ? "off" : stacks.name();
     }
