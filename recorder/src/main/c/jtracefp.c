@@ -180,10 +180,20 @@ static uintptr_t find_stack_end(void) {
     return end;
 }
 
+/*
+ * One word into the hash: a bijection of h for each v, so two stacks that differ in one word never
+ * hash alike; short, because it is the walk's serial dependency chain. finish() spreads the bits.
+ */
 static inline uint64_t mix(uint64_t h, uint64_t v) {
-    h ^= v;
-    h *= 0x9e3779b97f4a7c15ULL;
-    return h ^ (h >> 31);
+    return (h ^ v) * 0x9e3779b97f4a7c15ULL;
+}
+
+static inline uint64_t finish(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
 }
 
 static inline int is_boundary(uintptr_t pc) {
@@ -248,7 +258,7 @@ __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t virtual_
     if (virtual_thread && !reached) {
         return 0;
     }
-    h = mix(h, (uint64_t) n);
+    h = finish(mix(h, (uint64_t) n));
     return h == 0 ? 1 : (int64_t) h;
 }
 
