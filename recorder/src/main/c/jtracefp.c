@@ -287,8 +287,3 @@ __attribute__((noinline)) int32_t jtfp_frames(uint64_t *out, int32_t max) {
     }
     return n;
 }
-
-/* Whether pc lies in the template interpreter's code (for the self-test's report). */
-int32_t jtfp_in_interpreter(uint64_t pc) {
-    return pc - interp_begin < interp_size;
-}
