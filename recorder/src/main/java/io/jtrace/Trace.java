@@ -44,6 +44,10 @@ public final class Trace {
             // checked before the file is opened: opening truncates it, and it may be the one being written
             throw new IllegalStateException("tracing is already on");
         }
+        String refused = Recorder.refusal(options);
+        if (refused != null) {
+            throw new IllegalStateException(refused); // before the file is created
+        }
         OutputStream out = Files.newOutputStream(file);
         try {
             start(out, true, options);

@@ -13,9 +13,11 @@ import java.util.Locale;
  * @param budgetBytes      all buffers together never exceed this; beyond it events are dropped and counted
  * @param stacks           stack capture for events that carry a stack
  * @param stackDepth       innermost frames kept per stack; deeper stacks are marked truncated
+ * @param stackCheck       the {@code fp} tier also takes every stack with {@code fast} and counts
+ *                         disagreements (reported on stderr when recording stops): a correctness check, slow
  */
 public record TraceOptions(Duration generationPeriod, long generationBytes, int bufferBytes, long budgetBytes,
-                           Stacks stacks, int stackDepth) {
+                           Stacks stacks, int stackDepth, boolean stackCheck) {
 
     /** Stack capture tiers (DESIGN.md, "Stack capture"). */
     public enum Stacks {
@@ -27,7 +29,15 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
          * The VM's raw walk, deduplicated per generation and symbolized once per unique stack;
          * falls back to SLOW (with one warning) where the JDK's internals are closed.
          */
-        FAST
+        FAST,
+        /**
+         * Frame-pointer fingerprints in front of FAST: a stack seen before costs a native walk of
+         * its frame chain and no VM walk. Needs {@code -XX:+PreserveFramePointer} and the native
+         * helper (Linux x64 and aarch64); recording refuses to start without them.
+         */
+        FP,
+        /** FP where the JVM allows it, else FAST, else SLOW: the default. */
+        AUTO
     }
 
     public TraceOptions {
@@ -39,43 +49,51 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
         check(budgetBytes >= 4L * bufferBytes && budgetBytes <= (1L << 34), "budget", "between 4 buffers and 16g");
         check(stackDepth >= 1 && stackDepth <= 4096, "stackdepth", "between 1 and 4096");
         if (stacks == null) {
-            throw new IllegalArgumentException("stacks must be off, slow or fast");
+            throw new IllegalArgumentException("stacks must be off, slow, fast, fp or auto");
         }
     }
 
-    /** One-second generations of at most 16 MiB, 16 KiB buffers, a 32 MiB budget, fast stacks of 128 frames. */
+    /**
+     * One-second generations of at most 16 MiB, 16 KiB buffers, a 32 MiB budget, stacks of 128
+     * frames from the best tier the JVM allows, no cross-check.
+     */
     public static TraceOptions defaults() {
-        return new TraceOptions(Duration.ofSeconds(1), 16L << 20, 16 << 10, 32L << 20, Stacks.FAST, 128);
+        return new TraceOptions(Duration.ofSeconds(1), 16L << 20, 16 << 10, 32L << 20, Stacks.AUTO, 128, false);
     }
 
     public TraceOptions withGenerationPeriod(Duration d) {
-        return new TraceOptions(d, generationBytes, bufferBytes, budgetBytes, stacks, stackDepth);
+        return new TraceOptions(d, generationBytes, bufferBytes, budgetBytes, stacks, stackDepth, stackCheck);
     }
 
     public TraceOptions withGenerationBytes(long n) {
-        return new TraceOptions(generationPeriod, n, bufferBytes, budgetBytes, stacks, stackDepth);
+        return new TraceOptions(generationPeriod, n, bufferBytes, budgetBytes, stacks, stackDepth, stackCheck);
     }
 
     public TraceOptions withBufferBytes(int n) {
-        return new TraceOptions(generationPeriod, generationBytes, n, budgetBytes, stacks, stackDepth);
+        return new TraceOptions(generationPeriod, generationBytes, n, budgetBytes, stacks, stackDepth, stackCheck);
     }
 
     public TraceOptions withBudgetBytes(long n) {
-        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, n, stacks, stackDepth);
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, n, stacks, stackDepth, stackCheck);
     }
 
     public TraceOptions withStacks(Stacks s) {
-        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, s, stackDepth);
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, s, stackDepth, stackCheck);
     }
 
     public TraceOptions withStackDepth(int n) {
-        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, stacks, n);
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, stacks, n, stackCheck);
+    }
+
+    public TraceOptions withStackCheck(boolean on) {
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, stacks, stackDepth, on);
     }
 
     /**
      * Applies {@code key=value} pairs separated by commas to the defaults: {@code period} (e.g. 1s,
      * 500ms), {@code genbytes}, {@code buffer}, {@code budget} (sizes: 64k, 16m, 1g or bytes),
-     * {@code stacks} (off|slow|fast), {@code stackdepth}. Keys in {@code ignoredKeys} are left for the
+     * {@code stacks} (off|slow|fast|fp|auto), {@code stackdepth},
+     * {@code stackcheck} (on|off). Keys in {@code ignoredKeys} are left for the
      * caller. Throws IllegalArgumentException with a one-line message naming the bad option.
      */
     public static TraceOptions parse(String spec, String... ignoredKeys) {
@@ -107,12 +125,20 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
                 case "stacks" -> o.withStacks(switch (value.toLowerCase(Locale.ROOT)) {
                     case "off" -> Stacks.OFF;
                     case "slow" -> Stacks.SLOW;
-                    case "fast", "on" -> Stacks.FAST;
-                    default -> throw new IllegalArgumentException("option stacks=" + value + ": expected off, slow or fast");
+                    case "fast" -> Stacks.FAST;
+                    case "fp" -> Stacks.FP;
+                    case "auto", "on" -> Stacks.AUTO;
+                    default -> throw new IllegalArgumentException("option stacks=" + value
+                            + ": expected off, slow, fast, fp or auto");
+                });
+                case "stackcheck" -> o.withStackCheck(switch (value.toLowerCase(Locale.ROOT)) {
+                    case "on", "true" -> true;
+                    case "off", "false" -> false;
+                    default -> throw new IllegalArgumentException("option stackcheck=" + value + ": expected on or off");
                 });
                 case "stackdepth" -> o.withStackDepth(Math.clamp(number(key, value), Integer.MIN_VALUE, Integer.MAX_VALUE));
                 default -> throw new IllegalArgumentException("unknown option '" + key
-                        + "' (known: period, genbytes, buffer, budget, stacks, stackdepth)");
+                        + "' (known: period, genbytes, buffer, budget, stacks, stackdepth, stackcheck)");
             };
         }
         return o;

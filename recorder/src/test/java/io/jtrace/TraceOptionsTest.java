@@ -67,6 +67,22 @@ class TraceOptionsTest {
     }
 
     @Test
+    void autoIsTheDefaultTierAndFpCanBeAskedFor() {
+        assertThat(TraceOptions.defaults().stacks()).isEqualTo(TraceOptions.Stacks.AUTO);
+        assertThat(TraceOptions.parse("stacks=fp").stacks()).isEqualTo(TraceOptions.Stacks.FP);
+        assertThat(TraceOptions.parse("stacks=Auto").stacks()).isEqualTo(TraceOptions.Stacks.AUTO);
+        assertThat(TraceOptions.parse("stacks=fast").stacks()).isEqualTo(TraceOptions.Stacks.FAST);
+    }
+
+    @Test
+    void stackCheckIsOffUnlessAskedFor() {
+        assertThat(TraceOptions.defaults().stackCheck()).isFalse();
+        assertThat(TraceOptions.parse("stacks=fp,stackcheck=on").stackCheck()).isTrue();
+        assertThat(TraceOptions.parse("stackcheck=on,stackcheck=off").stackCheck()).isFalse();
+        assertThat(TraceOptions.parse("stackcheck=on").withStackDepth(9).stackCheck()).isTrue();
+    }
+
+    @Test
     void ignoredKeysAreLeftForTheCaller() {
         assertThat(TraceOptions.parse("file=app.jtrace,period=2s", "file").generationPeriod())
                 .isEqualTo(Duration.ofSeconds(2));
@@ -104,6 +120,8 @@ class TraceOptionsTest {
             "budget=9999999999g            | budget",
             "budget=                       | budget",
             "stacks=fast-please            | stacks",
+            "stacks=                       | stacks",
+            "stackcheck=sometimes          | stackcheck",
             "stackdepth=0                  | stackdepth",
             "stackdepth=5000               | stackdepth",
             "stackdepth=4294967297         | stackdepth",

@@ -30,6 +30,11 @@ public final class Startup {
         }
         try {
             openInternals(inst);
+            String refused = io.jtrace.recorder.Recorder.refusal(options.trace());
+            if (refused != null) {
+                System.err.println("jtrace: not tracing: " + refused); // e.g. stacks=fp where it can't run
+                return;
+            }
             initializeEagerly();
             io.jtrace.recorder.Events.hideFrames(io.jtrace.agent.hooks.Hooks.class);
             instrument(inst, options);
@@ -37,6 +42,8 @@ public final class Startup {
             if (options.families().contains("jdk")) {
                 startJdkEvents();
             }
+        } catch (IllegalStateException e) {
+            System.err.println("jtrace: not tracing: " + e.getMessage()); // e.g. stacks=fp where it can't run
         } catch (Exception | LinkageError e) {
             System.err.println("jtrace: not tracing: " + e);
         }

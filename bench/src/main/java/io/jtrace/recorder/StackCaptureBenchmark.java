@@ -30,6 +30,13 @@ import java.util.function.LongSupplier;
  *       (the table is emptied before every capture), so the frames are copied in;</li>
  *   <li>{@code fastSeenStack}: the same on a stack the table already holds — the common case in
  *       a running service;</li>
+ *   <li>{@code fpSeenStack}: the fp tier on a stack seen before (a hit): a native walk of the
+ *       frame-pointer chain and two lock-free lookups, no VM walk — in JVMs with
+ *       {@code -XX:+PreserveFramePointer}, like {@code fastSeenStackWithFramePointers}, the
+ *       fast tier's hit under the same flag;</li>
+ *   <li>{@code fpNewStack}: the fp tier on a stack not seen before (a miss): the walk, the fast
+ *       tier's capture and both tables' inserts; the caches are emptied before every capture
+ *       ({@code fpClearOnly} is that emptying alone, to subtract);</li>
  *   <li>{@code jfrCommitWithStack}: a JFR custom event committed with its stack (JFR's default
  *       depth limit is 64 frames: at depth 100 it walks fewer frames than the others);</li>
  *   <li>{@code getStackTrace}: Thread.getStackTrace(), for reference.</li>
@@ -49,12 +56,16 @@ public class StackCaptureBenchmark {
     @Param({"10", "30", "100"})
     int depth;
 
-    private static final Class<?>[] HIDDEN = {StackCaptureBenchmark.class, SlowStacks.class, FastStacks.class};
+    private static final Class<?>[] HIDDEN = {StackCaptureBenchmark.class, SlowStacks.class, FastStacks.class,
+        FpStacks.class};
+    private static final String FRAME_POINTERS = "-XX:+PreserveFramePointer";
 
     private SlowStacks slow;
     private StackTable slowTable;
     private FastStacks fast;
     private StackTable fastTable;
+    private FpStacks fp;
+    private StackTable fpTable;
     private Recording recording;
 
     @Name("jtrace.bench.StackEvent")
@@ -72,6 +83,10 @@ public class StackCaptureBenchmark {
         }
         fast = FastStacks.create(128, HIDDEN);
         fastTable = fast.newTable();
+        if (FpStacks.availability(128) == null) { // forks of the fp benchmarks run with -XX:+PreserveFramePointer
+            fp = FpStacks.create(128, HIDDEN, false);
+            fpTable = fp.newTable();
+        }
         recording = new Recording();
         recording.enable(StackEvent.class).withStackTrace();
         recording.start();
@@ -104,6 +119,39 @@ public class StackCaptureBenchmark {
     @Benchmark
     public long fastSeenStack() {
         return at(depth, () -> fastTable.id(fast.capture()));
+    }
+
+    @Benchmark
+    @Fork(value = 2, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", FRAME_POINTERS})
+    public long fastSeenStackWithFramePointers() {
+        return at(depth, () -> fastTable.id(fast.capture()));
+    }
+
+    @Benchmark
+    @Fork(value = 2, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", FRAME_POINTERS})
+    public long fpSeenStack() {
+        return at(depth, () -> fpTable.id(fp.capture()));
+    }
+
+    @Benchmark
+    @Fork(value = 2, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", FRAME_POINTERS})
+    public long fpNewStack() {
+        return at(depth, () -> {
+            FpStacks.invalidate();
+            fpTable.clear();
+            return fpTable.id(fp.capture());
+        });
+    }
+
+    /** Emptying both fp caches, which {@link #fpNewStack} does before each capture: subtract it. */
+    @Benchmark
+    @Fork(value = 2, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", FRAME_POINTERS})
+    public long fpClearOnly() {
+        return at(depth, () -> {
+            FpStacks.invalidate();
+            fpTable.clear();
+            return depth;
+        });
     }
 
     @Benchmark

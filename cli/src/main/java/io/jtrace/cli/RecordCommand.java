@@ -20,8 +20,14 @@ final class RecordCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--options", paramLabel = "KEY=VALUE,…",
-            description = "agent options: period, genbytes, buffer, budget, stacks, stackdepth, events")
+            description = "agent options: period, genbytes, buffer, budget, stacks, stackdepth, stackcheck, events")
     String options;
+
+    @Option(names = "--preserve-frame-pointer",
+            description = "add -XX:+PreserveFramePointer, so that stacks=auto (the default) captures stacks with the "
+                    + "fp tier: frame-pointer fingerprints, no VM stack walk for a stack seen before (costs the "
+                    + "program a few percent of compiled-code speed: docs/performance.md)")
+    boolean preserveFramePointer;
 
     @Option(names = "--skip-jvmti-vthread-transitions",
             description = "add -XX:-DoJVMTIVirtualThreadTransitions: saves ~150 ns per virtual-thread switch that "
@@ -48,6 +54,9 @@ final class RecordCommand implements Callable<Integer> {
             // virtual-thread server (docs/performance.md), so the agent then leaves JFR alone.
             cmd.add("-XX:+UnlockExperimentalVMOptions");
             cmd.add("-XX:-DoJVMTIVirtualThreadTransitions");
+        }
+        if (preserveFramePointer) {
+            cmd.add("-XX:+PreserveFramePointer");
         }
         cmd.add("-javaagent:" + agent + "=file=" + output.toAbsolutePath()
                 + (options == null || options.isBlank() ? "" : "," + options));

@@ -42,6 +42,38 @@ class RecordCommandTest {
         assertThat(blocks).anyMatch(e -> BlockReason.ofCode(e.arg("reason")) == BlockReason.SLEEP);
     }
 
+    /**
+     * {@code --preserve-frame-pointer} adds the JVM flag the fp stack tier needs: with it
+     * {@code stacks=fp} records, stacks included; without it fp refuses and the program runs
+     * untraced.
+     */
+    @Test
+    void preserveFramePointerLetsTheFpTierRecord(@TempDir Path dir) throws Exception {
+        String arch = System.getProperty("os.arch");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
+                && (arch.equals("amd64") || arch.equals("aarch64")), "no fp helper for this platform");
+        Path with = dir.resolve("with.jtrace");
+        CliRun run = CliRun.of("record", "-o", with.toString(), "--preserve-frame-pointer", "--options", "stacks=fp",
+                "--", "-cp", System.getProperty("java.class.path"), Sleeper.class.getName());
+        assertThat(run.exitCode()).isEqualTo(7);
+        List<Event> sleeps = new ArrayList<>();
+        try (TraceReader r = TraceReader.open(with)) {
+            Generation g;
+            while ((g = r.next()) != null) {
+                g.events().stream().filter(e -> e.type() == EventType.BLOCK
+                        && BlockReason.ofCode(e.arg("reason")) == BlockReason.SLEEP && e.arg("stack") != 0)
+                        .forEach(sleeps::add);
+            }
+        }
+        assertThat(sleeps).as("a sleep with its stack").isNotEmpty();
+
+        Path without = dir.resolve("without.jtrace");
+        CliRun refused = CliRun.of("record", "-o", without.toString(), "--options", "stacks=fp",
+                "--", "-cp", System.getProperty("java.class.path"), Sleeper.class.getName());
+        assertThat(refused.exitCode()).isEqualTo(7);
+        assertThat(without).doesNotExist();
+    }
+
     @Test
     void optionsMustNotSetTheFile(@TempDir Path dir) {
         CliRun run = CliRun.of("record", "-o", dir.resolve("x.jtrace").toString(), "--options", "file=/tmp/y",

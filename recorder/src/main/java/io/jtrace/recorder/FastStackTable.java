@@ -93,6 +93,45 @@ final class FastStackTable implements StackTable {
         return insert(t, first, skip, depth, truncated, hash);
     }
 
+    /**
+     * Whether {@code a} and {@code b} are the same stack as this table would keep it: the same
+     * frames (class, method, bytecode index) below the tracer's own, up to the depth limit, and
+     * the same truncation. The {@code fp} tier's cross-check.
+     */
+    boolean sameStack(Throwable a, Throwable b) {
+        Object[] ca = Backtraces.firstChunk(a);
+        Object[] cb = Backtraces.firstChunk(b);
+        if (ca == null || cb == null) {
+            return ca == cb;
+        }
+        int totalA = Backtraces.depth(a);
+        int totalB = Backtraces.depth(b);
+        int skipA = tracerFrames(ca, totalA);
+        int skipB = tracerFrames(cb, totalB);
+        int depth = Math.min(totalA - skipA, maxDepth);
+        if (depth != Math.min(totalB - skipB, maxDepth) || (totalA - skipA > maxDepth) != (totalB - skipB > maxDepth)) {
+            return false;
+        }
+        int i = skipA;
+        int j = skipB;
+        for (int n = 0; n < depth; n++, i++, j++) {
+            if (i == Backtraces.CHUNK_SIZE) {
+                ca = (Object[]) ca[Backtraces.NEXT];
+                i = 0;
+            }
+            if (j == Backtraces.CHUNK_SIZE) {
+                cb = (Object[]) cb[Backtraces.NEXT];
+                j = 0;
+            }
+            if (((Object[]) ca[Backtraces.MIRRORS])[i] != ((Object[]) cb[Backtraces.MIRRORS])[j]
+                    || ((short[]) ca[Backtraces.METHODS])[i] != ((short[]) cb[Backtraces.METHODS])[j]
+                    || ((int[]) ca[Backtraces.BCIS])[i] != ((int[]) cb[Backtraces.BCIS])[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** How many frames at the top belong to the tracer itself. */
     private int tracerFrames(Object[] chunk, int total) {
         int skip = 0;

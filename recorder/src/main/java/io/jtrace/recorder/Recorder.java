@@ -69,6 +69,18 @@ public final class Recorder {
         this.backgroundThread = Thread.ofPlatform().name("jtrace-writer").daemon().unstarted(background);
     }
 
+    /**
+     * Why a session with {@code options} can't start on this JVM (one line), or null: only
+     * {@code stacks=fp} where the fp tier can't run.
+     */
+    public static String refusal(TraceOptions options) {
+        if (options.stacks() != TraceOptions.Stacks.FP) {
+            return null;
+        }
+        String why = FpStacks.availability(options.stackDepth());
+        return why == null ? null : "stacks=fp: " + why;
+    }
+
     /** Starts a session and makes it the active one; throws if one is active already. */
     public static synchronized Recorder start(OutputStream out, boolean closeOut, TraceOptions options) {
         if (active != null) {
@@ -105,6 +117,10 @@ public final class Recorder {
             active = null;
         }
         r.background.requestStop(r.backgroundThread);
+        String report = r.stacks == null ? null : r.stacks.report();
+        if (report != null) {
+            System.err.println("jtrace: " + report);
+        }
         return true;
     }
 
@@ -286,7 +302,7 @@ public final class Recorder {
         return new GenerationTables(stacks);
     }
 
-    /** The stack tier in use ("fast", "slow") or "off". */
+    /** The stack tier in use ("fp", "fast", "slow") or "off". */
     public String stackTier() {
         return stacks == null ? "off" : stacks.name();
     }

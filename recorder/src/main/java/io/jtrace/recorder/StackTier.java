@@ -17,19 +17,47 @@ interface StackTier {
     /** The tier's name as the {@code stacks} option spells it. */
     String name();
 
-    /** The tier {@code options} ask for, or the best one below it this JVM allows; null for off. */
+    /** What the tier has to say when recording stops (the cross-check's counts), or null. */
+    default String report() {
+        return null;
+    }
+
+    /**
+     * The tier {@code options} ask for, or the best one below it this JVM allows; null for off.
+     * {@code stacks=fp} where fp can't run throws IllegalStateException with the one-line reason.
+     */
     static StackTier of(TraceOptions options) {
+        int depth = options.stackDepth();
         return switch (options.stacks()) {
             case OFF -> null;
-            case SLOW -> new SlowStacks(options.stackDepth());
-            case FAST -> {
-                String why = FastStacks.availability(options.stackDepth());
-                if (why == null) {
-                    yield FastStacks.create(options.stackDepth());
+            case SLOW -> new SlowStacks(depth);
+            case FAST -> fastOrSlow(depth);
+            case FP -> {
+                String why = FpStacks.availability(depth);
+                if (why != null) {
+                    throw new IllegalStateException("stacks=fp: " + why);
                 }
-                System.err.println("jtrace: fast stacks unavailable, using slow stacks: " + why);
-                yield new SlowStacks(options.stackDepth());
+                yield FpStacks.create(depth, options.stackCheck());
+            }
+            case AUTO -> {
+                if (FpStacks.availability(depth) == null) {
+                    yield FpStacks.create(depth, options.stackCheck());
+                }
+                if (FpStacks.preserveFramePointer() && FastStacks.availability(depth) == null) {
+                    // asked for frame pointers, but the helper can't run here (other OS or architecture)
+                    System.err.println("jtrace: fp stacks unavailable, using fast stacks: " + FpHelper.unavailable());
+                }
+                yield fastOrSlow(depth);
             }
         };
+    }
+
+    private static StackTier fastOrSlow(int depth) {
+        String why = FastStacks.availability(depth);
+        if (why == null) {
+            return FastStacks.create(depth);
+        }
+        System.err.println("jtrace: fast stacks unavailable, using slow stacks: " + why);
+        return new SlowStacks(depth);
     }
 }

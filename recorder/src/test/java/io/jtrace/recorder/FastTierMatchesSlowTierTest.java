@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * jtrace issue 4: for the same call sites, the {@code fast} stack tier yields exactly the frames
  * the {@code slow} tier yields. Runs {@link StackTierScenarios} in this JVM (default JIT, no
  * redefinition) and in child JVMs interpreted only, C1 only and C2 only, each with an agent so
- * that a class can be redefined; every scenario must report {@code mismatches=0}.
+ * that a class can be redefined; every scenario must report {@code mismatches=0}. The child JVMs
+ * run with {@code -XX:+PreserveFramePointer}, so the {@code fp} tier cross-checks each of its hits
+ * against the {@code fast} stack of the same capture (jtrace issue 7): no mismatch either.
  */
 class FastTierMatchesSlowTierTest {
     private static final String WARM_LOOP = "io.jtrace.recorder.StackTierScenarios$Warm::loop";
@@ -89,6 +91,7 @@ class FastTierMatchesSlowTierTest {
         command.add("--add-exports");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
         command.add(mode);
+        command.add("-XX:+PreserveFramePointer"); // the fp tier runs and cross-checks itself on every probe
         boolean compiles = !mode.equals("-Xint");
         if (compiles) { // log the warm loop's inlining, to show its frames were compiled and inlined
             command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompileCommand=quiet",
@@ -115,6 +118,17 @@ class FastTierMatchesSlowTierTest {
         }
         for (String scenario : StackTierScenarios.KNOWN_DIFFERENCES) {
             assertThat(lines).as(report).anyMatch(l -> l.startsWith("known-difference " + scenario + ": "));
+        }
+        if (!Boolean.getBoolean("jtrace.fp.skip") && FpHelper.platform() != null) {
+            assertThat(lines).as(report).contains("fp tier on");
+            long hits = 0;
+            for (String scenario : StackTierScenarios.SCENARIOS) {
+                String fp = lines.stream().filter(l -> l.startsWith("fp " + scenario + " ")).findFirst().orElse("");
+                assertThat(fp).as(report).matches("fp " + Pattern.quote(scenario)
+                        + " hits=\\d+ misses=\\d+ fallbacks=\\d+ mismatches=0");
+                hits += Long.parseLong(fp.replaceAll(".* hits=(\\d+) .*", "$1"));
+            }
+            assertThat(hits).as("fp hits compared with the fast tier\n" + report).isGreaterThan(100);
         }
         if (compiles) {
             assertThat(LEAF_INLINED.matcher(stderr).find()).as("leaf inlined into the compiled loop\n" + report)

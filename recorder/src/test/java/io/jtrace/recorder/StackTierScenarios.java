@@ -49,7 +49,9 @@ import java.util.stream.IntStream;
  *
  * <p>Prints one line per scenario, {@code scenario NAME frames=N mismatches=M}, where N is the
  * number of frames compared and M counts tier disagreements plus failed expectations (each
- * explained on stderr); exits non-zero if any M is not 0. Scenarios that need an
+ * explained on stderr); exits non-zero if any M is not 0. Where the {@code fp} tier runs (with
+ * {@code -XX:+PreserveFramePointer}), every probe also cross-checks it ({@link TierProbe#FP}) and
+ * a line {@code fp NAME hits=H misses=M fallbacks=F mismatches=X} follows; X counts into M. Scenarios that need an
  * {@link Instrumentation} (the JVM was started with {@code -javaagent:} a jar of {@link TierAgent})
  * print {@code scenario NAME skipped: ...} without one.
  */
@@ -94,12 +96,15 @@ public final class StackTierScenarios {
     /** Runs {@code names}, printing and returning one line per scenario. */
     static List<String> run(List<String> names, PrintStream out, PrintStream err) {
         List<String> lines = new ArrayList<>();
+        out.println(TierProbe.FP != null ? "fp tier on" : "fp tier off: " + TierProbe.FP_UNAVAILABLE);
         for (String name : names) {
             String line;
             if (NEED_INSTRUMENTATION.contains(name) && TierAgent.instrumentation == null) {
                 line = "scenario " + name + " skipped: no Instrumentation (run with -javaagent)";
             } else {
                 Tally t = new Tally(name, err);
+                FpStacks fp = TierProbe.FP;
+                long[] before = fp == null ? null : fpCounts(fp);
                 try {
                     scenario(name, t);
                 } catch (Throwable e) {
@@ -108,6 +113,14 @@ public final class StackTierScenarios {
                     e.printStackTrace(err);
                 }
                 t.expect(t.frames > 0, "compared at least one frame");
+                if (fp != null) {
+                    long[] after = fpCounts(fp);
+                    long mismatches = after[3] - before[3];
+                    // the fp tier's cross-check: its hits compared with the fast tier's stack
+                    out.println("fp " + name + " hits=" + (after[0] - before[0]) + " misses=" + (after[1] - before[1])
+                            + " fallbacks=" + (after[2] - before[2]) + " mismatches=" + mismatches);
+                    t.expect(mismatches == 0, mismatches + " fp hits that stand for another stack than fast captured");
+                }
                 line = "scenario " + name + " frames=" + t.frames + " mismatches=" + t.mismatches;
                 t.known.forEach(out::println);
             }
@@ -116,6 +129,10 @@ public final class StackTierScenarios {
             lines.add(line);
         }
         return lines;
+    }
+
+    private static long[] fpCounts(FpStacks fp) {
+        return new long[] {fp.hits(), fp.misses(), fp.fallbacks(), fp.mismatches()};
     }
 
     /** One scenario's count of compared frames and of disagreements. */

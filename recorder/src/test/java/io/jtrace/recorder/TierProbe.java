@@ -20,6 +20,28 @@ final class TierProbe {
     private static final SlowStacks SLOW = new SlowStacks(DEFAULT_DEPTH, HIDDEN);
     private static final FastStacks FAST = FastStacks.create(DEFAULT_DEPTH, HIDDEN);
 
+    /**
+     * The {@code fp} tier in cross-check mode where this JVM can run it (with
+     * {@code -XX:+PreserveFramePointer}), else null: every probe also captures with it, twice
+     * from one call site (a miss, then a hit compared against the {@code fast} stack).
+     */
+    static final FpStacks FP = FpStacks.availability(DEFAULT_DEPTH) == null
+            ? FpStacks.create(DEFAULT_DEPTH, new Class<?>[] {TierProbe.class, SlowStacks.class, FastStacks.class,
+                    FpStacks.class}, true)
+            : null;
+
+    /** Why {@link #FP} is null, or null. */
+    static final String FP_UNAVAILABLE = FpStacks.availability(DEFAULT_DEPTH);
+
+    /** Both captures by the fp tier, from one call site. */
+    private static void fp() {
+        if (FP != null) {
+            for (int i = 0; i < 2; i++) {
+                FP.capture();
+            }
+        }
+    }
+
     private TierProbe() {}
 
     /** Both tiers' view of one stack, each symbolized from its own one-stack table. */
@@ -91,11 +113,13 @@ final class TierProbe {
 
     /** Both tiers' stacks of the caller, at most {@link #DEFAULT_DEPTH} frames. */
     static Result capture() {
+        fp();
         return new Raw(SLOW, SLOW.capture(), FAST, FAST.capture()).symbolize();
     }
 
     /** Both tiers' stacks of the caller, at most {@code maxDepth} frames. */
     static Result capture(int maxDepth) {
+        fp();
         SlowStacks slow = new SlowStacks(maxDepth, HIDDEN);
         FastStacks fast = FastStacks.create(maxDepth, HIDDEN);
         return new Raw(slow, slow.capture(), fast, fast.capture()).symbolize();
@@ -103,6 +127,7 @@ final class TierProbe {
 
     /** Both tiers' raw captures of the caller's stack, to be symbolized later. */
     static Raw captureRaw() {
+        fp();
         return new Raw(SLOW, SLOW.capture(), FAST, FAST.capture());
     }
 
@@ -112,6 +137,7 @@ final class TierProbe {
      * depth, {@link Raw#fastTier()}).
      */
     static Raw captureRaw(int maxDepth) {
+        fp();
         SlowStacks slow = new SlowStacks(maxDepth, HIDDEN);
         FastStacks fast = FastStacks.create(maxDepth, HIDDEN);
         return new Raw(slow, slow.capture(), fast, fast.capture());

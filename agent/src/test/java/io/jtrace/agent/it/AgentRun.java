@@ -12,31 +12,30 @@ import java.util.concurrent.TimeUnit;
 record AgentRun(int exitCode, String stdout, String stderr, Path trace) {
 
     static AgentRun withAgent(Path dir, String options, Class<?> workload, String... args) throws Exception {
+        return withAgent(dir, List.of(), options, workload, args);
+    }
+
+    /** With the agent and JVM options {@code jvmOptions} (before the agent). */
+    static AgentRun withAgent(Path dir, List<String> jvmOptions, String options, Class<?> workload, String... args)
+            throws Exception {
         Path trace = dir.resolve(workload.getSimpleName() + ".jtrace");
         String agentArg = "-javaagent:" + System.getProperty("jtrace.agentJar") + "=file=" + trace
                 + (options.isEmpty() ? "" : "," + options);
-        return run(dir, trace, List.of(agentArg), workload, args);
-    }
-
-    /** As {@link #withAgent}, with JVM flags before the agent's. */
-    static AgentRun withAgent(Path dir, List<String> jvmFlags, String options, Class<?> workload, String... args)
-            throws Exception {
-        Path trace = dir.resolve(workload.getSimpleName() + ".jtrace");
-        List<String> flags = new ArrayList<>(jvmFlags);
-        flags.add("-javaagent:" + System.getProperty("jtrace.agentJar") + "=file=" + trace
-                + (options.isEmpty() ? "" : "," + options));
-        return run(dir, trace, flags, workload, args);
+        return run(dir, trace, jvmOptions, agentArg, workload, args);
     }
 
     static AgentRun withoutAgent(Path dir, Class<?> workload, String... args) throws Exception {
-        return run(dir, null, List.of(), workload, args);
+        return run(dir, null, List.of(), null, workload, args);
     }
 
-    private static AgentRun run(Path dir, Path trace, List<String> jvmFlags, Class<?> workload, String... args)
-            throws Exception {
+    private static AgentRun run(Path dir, Path trace, List<String> jvmOptions, String agentArg, Class<?> workload,
+                                String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmFlags);
+        cmd.addAll(jvmOptions);
+        if (agentArg != null) {
+            cmd.add(agentArg);
+        }
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(workload.getName());

@@ -1,0 +1,160 @@
+package io.jtrace.recorder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The native half of the {@code fp} stack tier (recorder/src/main/c/jtracefp.c), packaged in the
+ * jar per platform, extracted and loaded once, called through critical FFM downcalls (no thread
+ * state transition: a few nanoseconds per call). {@link #unavailable()} says why it can't be used
+ * here; then nothing else in this class may be called.
+ */
+final class FpHelper {
+    /** Physical frames a walk follows at most; deeper stacks get no fingerprint (the fast tier takes them). */
+    static final int MAX_FRAMES = 1 << 16;
+
+    private static final String UNAVAILABLE;
+    private static final MethodHandle WALK;
+    private static final MethodHandle FRAMES;
+
+    static {
+        String why;
+        Handles h = null;
+        try {
+            String platform = platform();
+            if (platform == null) {
+                why = "no frame-pointer helper for " + System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+            } else {
+                Object loaded = NativeAccess.during(FpHelper.class.getModule(), () -> load(platform));
+                if (loaded == null) {
+                    why = "native access is not enabled for jtrace (add --enable-native-access=ALL-UNNAMED or use the agent)";
+                } else if (loaded instanceof String s) {
+                    why = s;
+                } else {
+                    h = (Handles) loaded;
+                    why = FpSelfTest.run(h.walk, h.frames, h.returnPc, h.addBoundary);
+                }
+            }
+        } catch (Throwable e) {
+            why = "the frame-pointer helper failed to load: " + e;
+        }
+        UNAVAILABLE = why;
+        WALK = why == null ? h.walk : null;
+        FRAMES = why == null ? h.frames : null;
+    }
+
+    private record Handles(MethodHandle walk, MethodHandle frames, long returnPc, MethodHandle addBoundary) {}
+
+    /** The helper's entry points, or why there are none (a String). */
+    private static Object load(String platform) {
+        try {
+            return loadOrThrow(platform);
+        } catch (Throwable e) {
+            return "the frame-pointer helper failed to load: " + e;
+        }
+    }
+
+    private static Object loadOrThrow(String platform) throws Throwable {
+        Path lib = extract("native/" + platform + "/libjtracefp.so");
+        if (lib == null) {
+            return "this jtrace build has no frame-pointer helper for " + platform;
+        }
+        SymbolLookup symbols;
+        try {
+            symbols = SymbolLookup.libraryLookup(lib, Arena.global());
+        } finally {
+            Files.deleteIfExists(lib); // mapped now, if loaded: nothing to clean up at exit
+        }
+        int init = (int) downcall(symbols, "jtfp_init", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+        if (init != 0) {
+            return "this JVM does not export " + switch (init) {
+                case 1 -> "its structure tables (gHotSpotVMStructs)";
+                case 2 -> "the interpreter's code range";
+                case 3 -> "the continuation entry's return address";
+                default -> "the heap's collection counter";
+            };
+        }
+        long returnPc = (long) downcall(symbols, "jtfp_continuation_return_pc", FunctionDescriptor.of(JAVA_LONG))
+                .invokeExact();
+        return new Handles(
+                downcall(symbols, "jtfp_walk", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG)),
+                downcall(symbols, "jtfp_frames", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+                returnPc,
+                downcall(symbols, "jtfp_add_boundary", FunctionDescriptor.ofVoid(JAVA_LONG)));
+    }
+
+    private FpHelper() {}
+
+    /** Null when the helper is loaded and passed its self-test, else why not (one line). */
+    static String unavailable() {
+        return UNAVAILABLE;
+    }
+
+    /**
+     * The fingerprint of the calling thread's stack (its frames up to a virtual thread's
+     * continuation entry), or 0 if it has none that can be trusted. {@code epoch} is mixed in.
+     */
+    static long walk(boolean virtualThread, long epoch) {
+        try {
+            return (long) WALK.invokeExact(MAX_FRAMES, virtualThread ? 1 : 0, epoch);
+        } catch (Throwable e) {
+            return 0; // a critical downcall does not throw
+        }
+    }
+
+    /** The return addresses of the calling thread's frame chain (diagnostics and tests). */
+    static long[] frames(int max) {
+        long[] out = new long[max];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(JAVA_LONG, max);
+            int n = (int) FRAMES.invokeExact(buf, max);
+            MemorySegment.copy(buf, JAVA_LONG, 0, out, 0, n);
+            return java.util.Arrays.copyOf(out, n);
+        } catch (Throwable e) {
+            return new long[0];
+        }
+    }
+
+    private static MethodHandle downcall(SymbolLookup symbols, String name, FunctionDescriptor d) {
+        MemorySegment address = symbols.find(name).orElseThrow(() -> new IllegalStateException("no symbol " + name));
+        return Linker.nativeLinker().downcallHandle(address, d, Linker.Option.critical(false));
+    }
+
+    /** The helper's directory name for this JVM's platform, or null where there is none. */
+    static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (!os.equals("linux")) {
+            return null;
+        }
+        return switch (System.getProperty("os.arch", "")) {
+            case "amd64", "x86_64" -> "linux-x64";
+            case "aarch64", "arm64" -> "linux-aarch64";
+            default -> null;
+        };
+    }
+
+    /** The packaged library copied to a fresh temporary file, or null if this build has none. */
+    private static Path extract(String resource) throws IOException {
+        try (InputStream in = FpHelper.class.getResourceAsStream("/" + resource)) {
+            if (in == null) {
+                return null;
+            }
+            Path file = Files.createTempFile("jtracefp", ".so");
+            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.jtrace.recorder;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+
+/**
+ * The {@code fp} stack tier: fingerprint the stack by walking its frame-pointer chain in native
+ * code ({@link FpHelper}, ~1.5 ns per frame), and look the fingerprint up in a cache shared by
+ * all threads; on a hit the VM does not walk the stack at all. On a miss the {@code fast} tier
+ * captures the stack from the same point and the cache remembers it; where no fingerprint can be
+ * trusted (a virtual thread whose frames were only partly copied back after a yield, a stack
+ * deeper than the walk follows) the {@code fast} capture is all there is.
+ *
+ * <p>Correct only under the conditions of reference/jdk25-internals.md: the JVM runs with
+ * {@code -XX:+PreserveFramePointer} ({@link #availability}); interpreted frames are told apart by
+ * Method* and bytecode pointer (the helper); a virtual thread's walk ends at its continuation
+ * entry (the helper, {@link FpSelfTest}); and no fingerprint outlives code or class unloading:
+ * the helper mixes the VM's count of collections into every hash (code and metadata are only
+ * freed in a collection) and a collector notification moves {@link #EPOCH} on and empties the
+ * cache, for collector cycles that count differently.
+ *
+ * <p>With {@code stackcheck=on} every capture also takes the {@code fast} stack and compares it
+ * with the one the fingerprint stands for; {@link #report()} gives the counts.
+ */
+final class FpStacks implements StackTier {
+    /** Moved on by collector notifications; mixed into every fingerprint. */
+    private static volatile long epoch;
+    private static final FingerprintCache CACHE = new FingerprintCache(1 << 16);
+    private static final String PRESERVE_FRAME_POINTER = "PreserveFramePointer";
+
+    private final FastStacks fast;
+    private final FastStackTable checker;
+    private final boolean check;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong fallbacks = new AtomicLong();
+    private final AtomicLong mismatches = new AtomicLong();
+
+    private FpStacks(int maxDepth, Class<?>[] hidden, boolean check) {
+        this.fast = FastStacks.create(maxDepth, hidden);
+        this.checker = new FastStackTable(maxDepth, hidden.clone());
+        this.check = check;
+    }
+
+    /** Null when the fp tier can run on this JVM with stacks of {@code maxDepth}, else why not (one line). */
+    static String availability(int maxDepth) {
+        String why = FastStacks.availability(maxDepth);
+        if (why != null) {
+            return why;
+        }
+        if (!preserveFramePointer()) {
+            return "the JVM does not run with -XX:+PreserveFramePointer";
+        }
+        return FpHelper.unavailable();
+    }
+
+    /** Whether the JVM keeps frame pointers in compiled code (fixed at start-up). */
+    static boolean preserveFramePointer() {
+        try {
+            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption(PRESERVE_FRAME_POINTER).getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false; // not HotSpot, or no management: no way to know, so no
+        }
+    }
+
+    static FpStacks create(int maxDepth, boolean check) {
+        return create(maxDepth, SlowStacks.tracerClasses(), check);
+    }
+
+    /** A tier that leaves out the top frames of the {@code hidden} classes; check availability first. */
+    static FpStacks create(int maxDepth, Class<?>[] hidden, boolean check) {
+        String why = availability(maxDepth);
+        if (why != null) {
+            throw new IllegalStateException(why);
+        }
+        Invalidation.install();
+        return new FpStacks(maxDepth, hidden, check);
+    }
+
+    @Override
+    public String name() {
+        return "fp";
+    }
+
+    /** A {@link Fingerprint} (hit or first sight), or the fast tier's Throwable where there is no fingerprint. */
+    @Override
+    public Object capture() {
+        long hash = FpHelper.walk(Thread.currentThread().isVirtual(), epoch);
+        if (check) {
+            return checked(hash, new Throwable());
+        }
+        if (hash == 0) {
+            return new Throwable();
+        }
+        Fingerprint f = CACHE.get(hash);
+        if (f == null) {
+            f = new Fingerprint(hash, new Throwable());
+            CACHE.put(f);
+        }
+        return f;
+    }
+
+    /** {@link #capture} that counts, and compares what a hit stands for with the fast tier's {@code now}. */
+    private Object checked(long hash, Throwable now) {
+        if (hash == 0) {
+            fallbacks.incrementAndGet();
+            return now;
+        }
+        Fingerprint f = CACHE.get(hash);
+        if (f == null) {
+            misses.incrementAndGet();
+            f = new Fingerprint(hash, now);
+            CACHE.put(f);
+            return f;
+        }
+        hits.incrementAndGet();
+        if (!checker.sameStack(f.stack, now)) {
+            mismatches.incrementAndGet();
+        }
+        return f;
+    }
+
+    @Override
+    public StackTable newTable() {
+        return new FpStackTable((FastStackTable) fast.newTable());
+    }
+
+    /** The cross-check's counts, or null when it is off. */
+    @Override
+    public String report() {
+        if (!check) {
+            return null;
+        }
+        return "stack cross-check (fp against fast): " + (hits.get() + misses.get() + fallbacks.get())
+                + " captures, " + hits.get() + " hits, " + misses.get() + " misses, " + fallbacks.get()
+                + " fallbacks, " + mismatches.get() + " mismatches";
+    }
+
+    long hits() {
+        return hits.get();
+    }
+
+    long misses() {
+        return misses.get();
+    }
+
+    long fallbacks() {
+        return fallbacks.get();
+    }
+
+    long mismatches() {
+        return mismatches.get();
+    }
+
+    /** Empties the shared cache: every stack is captured by the VM once more. */
+    static synchronized void invalidate() {
+        epoch++;
+        CACHE.clear();
+    }
+
+    /** Listens to every collector's notifications: a cycle may have unloaded classes or freed code. */
+    private static final class Invalidation {
+        private static boolean installed;
+
+        static synchronized void install() {
+            if (installed) {
+                return;
+            }
+            installed = true;
+            try {
+                for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                    if (gc instanceof NotificationEmitter emitter) {
+                        emitter.addNotificationListener((n, handback) -> invalidate(), null, null);
+                    }
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // no notifications: the collection count mixed into every fingerprint still applies
+            }
+        }
+    }
+}
