@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -27,7 +29,7 @@ final class ChildRunner {
     /** How long a JVM may take to exit after its result; then it is killed and the run noted (a hang is a finding). */
     private static final long EXIT_WAIT_MS = 15_000;
 
-    private final Path java;
+    private final Path javaExe;
     private final String workloadClasspath;
     private final List<String> commonJvmArgs;
     private final Path workDir;
@@ -39,7 +41,7 @@ final class ChildRunner {
 
     ChildRunner(Path java, String workloadClasspath, List<String> commonJvmArgs, Path workDir, Path logFile,
                 long warmupMs, long measureMs, int jettyConnections, boolean keep) {
-        this.java = java;
+        this.javaExe = java;
         this.workloadClasspath = workloadClasspath;
         this.commonJvmArgs = commonJvmArgs;
         this.workDir = workDir;
@@ -90,7 +92,7 @@ final class ChildRunner {
                     events = countJfrEvents(recording);
                 }
             }
-            return new RunResult(round, workload, config.name(), r.opsPerSec, r.p99Micros, events, lost, bytes,
+            return new RunResult(round, workload, config.name(), r.opsPerSec, r.p99Micros, r.cpuMicrosPerOp, events, lost, bytes,
                     outcome.recordedSeconds, load, null, outcome.note);
         } finally {
             if (!keep) {
@@ -115,7 +117,7 @@ final class ChildRunner {
     private Outcome runSingle(int round, String workload, Config config, Path recording)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(java.toString());
+        cmd.add(javaExe.toString());
         cmd.addAll(commonJvmArgs);
         cmd.addAll(config.jvmArgs(recording));
         cmd.addAll(List.of("-cp", workloadClasspath, WorkloadMain.class.getName(), workload,
@@ -130,7 +132,7 @@ final class ChildRunner {
 
     private Outcome runJetty(int round, Config config, Path recording) throws IOException, InterruptedException {
         List<String> server = new ArrayList<>();
-        server.add(java.toString());
+        server.add(javaExe.toString());
         server.addAll(commonJvmArgs);
         server.addAll(config.jvmArgs(recording));
         server.addAll(List.of("-cp", workloadClasspath, JettyServerMain.class.getName()));
@@ -141,12 +143,22 @@ final class ChildRunner {
             return Outcome.failed("the Jetty server did not start: " + serverChild.stderrTail());
         }
         List<String> load = new ArrayList<>();
-        load.add(java.toString());
+        load.add(javaExe.toString());
         load.addAll(List.of("-Xms512m", "-Xmx512m", "-cp", workloadClasspath, JettyLoadMain.class.getName(),
                 port.substring("PORT ".length()).strip(), Integer.toString(jettyConnections),
                 Long.toString(warmupMs), Long.toString(measureMs)));
         Child loadChild = Child.start(load, logFile, "round " + round + " jetty-load " + config.name());
-        String line = loadChild.awaitLine(Meter.RESULT_PREFIX, timeoutMs());
+        String line = null;
+        if (loadChild.awaitLine(Meter.WINDOW_START, timeoutMs()) != null) {
+            long cpu0 = serverChild.cpuNanos();
+            if (loadChild.awaitLine(Meter.WINDOW_END, timeoutMs()) != null) {
+                long cpu = serverChild.cpuNanos() - cpu0;
+                line = loadChild.awaitLine(Meter.RESULT_PREFIX, 30_000);
+                if (line != null) {
+                    line = line.replace("cpuMicrosPerOp=-", "cpuMicrosPerOp=" + perOpMicros(cpu, line));
+                }
+            }
+        }
         int loadExit = loadChild.awaitExit(30_000);
         serverChild.closeInput();
         int exit = serverChild.awaitExit(EXIT_WAIT_MS);
@@ -157,6 +169,16 @@ final class ChildRunner {
         return Outcome.of(line, exit, serverChild, lifetime);
     }
 
+    private static String perOpMicros(long cpuNanos, String resultLine) {
+        for (String field : resultLine.split(" ")) {
+            if (field.startsWith("ops=")) {
+                long ops = Long.parseLong(field.substring(4));
+                return cpuNanos < 0 || ops == 0 ? "-" : String.format(Locale.ROOT, "%.4f", cpuNanos / 1e3 / ops);
+            }
+        }
+        return "-";
+    }
+
     static final String HUNG_AT_EXIT = "hung at exit, killed";
 
     private long timeoutMs() {
@@ -164,18 +186,22 @@ final class ChildRunner {
     }
 
     /** A parsed result line. */
-    private record Result(double opsPerSec, double p99Micros) {
+    private record Result(double opsPerSec, double p99Micros, double cpuMicrosPerOp) {
         static Result parse(String line) {
             double ops = Double.NaN;
             double p99 = Double.NaN;
+            double cpu = Double.NaN;
             for (String field : line.split(" ")) {
+                if (field.startsWith("cpuMicrosPerOp=") && !field.endsWith("-")) {
+                    cpu = Double.parseDouble(field.substring("cpuMicrosPerOp=".length()));
+                }
                 if (field.startsWith("opsPerSec=")) {
                     ops = Double.parseDouble(field.substring("opsPerSec=".length()));
                 } else if (field.startsWith("p99Micros=") && !field.endsWith("-")) {
                     p99 = Double.parseDouble(field.substring("p99Micros=".length()));
                 }
             }
-            return new Result(ops, p99);
+            return new Result(ops, p99, cpu);
         }
     }
 
@@ -264,6 +290,11 @@ final class ChildRunner {
                     return l;
                 }
             }
+        }
+
+        /** CPU time of the process so far (all threads), -1 if the OS does not tell. */
+        long cpuNanos() {
+            return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
         }
 
         void closeInput() {

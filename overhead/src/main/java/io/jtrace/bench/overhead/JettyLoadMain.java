@@ -35,7 +35,11 @@ public final class JettyLoadMain {
             });
         }
         meter.measure(warmupMs * 1_000_000L);
-        Meter.Window window = meter.measure(measureMs * 1_000_000L);
+        System.out.println(Meter.WINDOW_START);
+        System.out.flush();
+        Meter.Window w = meter.measure(measureMs * 1_000_000L);
+        System.out.println(Meter.WINDOW_END);
+        Meter.Window window = new Meter.Window(w.ops(), w.nanos(), w.p99Nanos(), -1);
         System.out.println(window.resultLine("jetty"));
         System.out.flush();
         System.exit(0);

@@ -102,8 +102,11 @@ public final class OverheadSuite {
                 ChildRunner probe = new ChildRunner(java, classpath, common, work, log, 300, 700,
                         options.jettyConnections(), false);
                 RunResult r = probe.run(0, "probe", c);
-                if (!r.ok()) {
+                if (!r.ok() && !r.error().startsWith("jtrace: recording stopped")) {
                     problem = r.error();
+                } else if (!r.ok()) {
+                    // it started, then broke: keep it, so that the table shows on which workloads it breaks
+                    System.out.println("  " + c.name() + ": broke in the start-up check, kept: " + r.error());
                 } else if (c.recording() == Recording.JTRACE && r.events() <= 0) {
                     problem = "the trace has no events";
                 }

@@ -38,7 +38,7 @@ final class Report {
 
     /** Overhead of one configuration on one workload. NaN where no round had both runs. */
     record Cell(String workload, String config, int rounds, double medianOpsPerSec, double medianRatio, double minRatio,
-                double maxRatio, double p99Ratio, double eventsPerSec, double bytesPerSec, double bytesPerEvent,
+                double maxRatio, double p99Ratio, double cpuRatio, double cpuMinRatio, double cpuMaxRatio, double eventsPerSec, double bytesPerSec, double bytesPerEvent,
                 long lostEvents, int failed, int hung) {
         double overheadPercent() {
             return (1 - medianRatio) * 100;
@@ -58,6 +58,7 @@ final class Report {
     private Cell cell(String workload, String config) {
         List<Double> ratios = new ArrayList<>();
         List<Double> p99Ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
         List<RunResult> mine = new ArrayList<>();
         int failed = 0;
         for (RunResult r : results) {
@@ -76,12 +77,17 @@ final class Report {
                 if (!Double.isNaN(r.p99Micros()) && !Double.isNaN(base.get().p99Micros())) {
                     p99Ratios.add(r.p99Micros() / base.get().p99Micros());
                 }
+                if (!Double.isNaN(r.cpuMicrosPerOp()) && !Double.isNaN(base.get().cpuMicrosPerOp())) {
+                    cpuRatios.add(r.cpuMicrosPerOp() / base.get().cpuMicrosPerOp());
+                }
             }
         }
         long lost = mine.stream().mapToLong(RunResult::lostEvents).filter(l -> l >= 0).sum();
         return new Cell(workload, config, ratios.size(), median(mine, RunResult::opsPerSec), median(ratios),
                 ratios.stream().mapToDouble(d -> d).min().orElse(Double.NaN),
-                ratios.stream().mapToDouble(d -> d).max().orElse(Double.NaN), median(p99Ratios),
+                ratios.stream().mapToDouble(d -> d).max().orElse(Double.NaN), median(p99Ratios), median(cpuRatios),
+                cpuRatios.stream().mapToDouble(d -> d).min().orElse(Double.NaN),
+                cpuRatios.stream().mapToDouble(d -> d).max().orElse(Double.NaN),
                 median(mine.stream().filter(r -> r.events() >= 0).toList(), r -> r.events() / r.elapsedSeconds()),
                 median(mine.stream().filter(r -> r.bytes() >= 0).toList(), r -> r.bytes() / r.elapsedSeconds()),
                 median(mine.stream().filter(r -> r.events() > 0).toList(), r -> (double) r.bytes() / r.events()),
@@ -114,10 +120,12 @@ final class Report {
         }
         md.append('\n');
         md.append("Overhead = 1 − throughput ÷ the `none` run's of the same round: median over rounds, then min…max. "
-                + "p99 = the median change of the request latency's 99th percentile. Events/s and bytes/s are per second "
+                + "p99 = the median change of the request latency's 99th percentile. CPU/op = the change of the measured JVM's CPU time "
+                + "(all its threads, a tracer's included) per operation in the measured window, against the same round's `none`: "
+                + "less sensitive than throughput to other processes taking CPUs. Events/s and bytes/s are per second "
                 + "of the recorded JVM's life (start-up and warm-up included).\n\n");
-        md.append("| workload | config | ops/s (median) | overhead % | spread % (min…max) | p99 Δ % | events/s | KB/s | B/event | lost | runs |\n");
-        md.append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|\n");
+        md.append("| workload | config | ops/s (median) | overhead % | spread % (min…max) | p99 Δ % | CPU/op Δ % (min…max) | events/s | KB/s | B/event | lost | runs |\n");
+        md.append("|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|---|\n");
         for (Cell c : cells) {
             boolean base = c.config().equals("none");
             md.append("| ").append(c.workload()).append(" | ").append(c.config()).append(" | ")
@@ -125,13 +133,17 @@ final class Report {
                     .append(base ? "–" : fmt(c.overheadPercent(), "%+.1f")).append(" | ")
                     .append(base || Double.isNaN(c.minRatio()) ? "–" : fmt((1 - c.maxRatio()) * 100, "%+.1f") + " … " + fmt((1 - c.minRatio()) * 100, "%+.1f"))
                     .append(" | ").append(base ? "–" : fmt((c.p99Ratio() - 1) * 100, "%+.0f")).append(" | ")
+                    .append(base || Double.isNaN(c.cpuRatio()) ? "–" : fmt((c.cpuRatio() - 1) * 100, "%+.1f") + " ("
+                            + fmt((c.cpuMinRatio() - 1) * 100, "%+.1f") + " … " + fmt((c.cpuMaxRatio() - 1) * 100, "%+.1f") + ")")
+                    .append(" | ")
                     .append(fmt(c.eventsPerSec(), "%,.0f")).append(" | ").append(fmt(c.bytesPerSec() / 1024, "%,.0f")).append(" | ")
                     .append(fmt(c.bytesPerEvent(), "%.1f")).append(" | ").append(c.lostEvents() < 0 ? "–" : Long.toString(c.lostEvents()))
                     .append(" | ").append(c.rounds())
                     .append(c.failed() > 0 ? ", " + c.failed() + " failed" : "")
                     .append(c.hung() > 0 ? ", " + c.hung() + " hung at exit" : "").append(" |\n");
         }
-        md.append("\n| config | geomean overhead % | worst workload | workloads > 3 % |\n|---|---:|---|---:|\n");
+        md.append("\n| config | geomean overhead % | worst workload | workloads > 3 % | geomean CPU/op Δ % | worst CPU/op Δ |\n"
+                + "|---|---:|---|---:|---:|---|\n");
         for (Config config : configs) {
             if (config.name().equals("none")) {
                 continue;
@@ -143,7 +155,12 @@ final class Report {
             long over3 = mine.stream().filter(c -> c.overheadPercent() > 3).count();
             md.append("| ").append(config.name()).append(" | ").append(fmt((1 - geomean) * 100, "%+.2f")).append(" | ")
                     .append(worst == null ? "–" : worst.workload() + " " + fmt(worst.overheadPercent(), "%+.1f")).append(" | ")
-                    .append(over3).append(" of ").append(mine.size()).append(" |\n");
+                    .append(over3).append(" of ").append(mine.size()).append(" | ");
+            List<Cell> cpu = mine.stream().filter(c -> !Double.isNaN(c.cpuRatio())).toList();
+            double cpuGeomean = cpu.isEmpty() ? Double.NaN : Math.exp(cpu.stream().mapToDouble(c -> Math.log(c.cpuRatio())).sum() / cpu.size());
+            Cell cpuWorst = cpu.stream().max((a, b) -> Double.compare(a.cpuRatio(), b.cpuRatio())).orElse(null);
+            md.append(fmt((cpuGeomean - 1) * 100, "%+.2f")).append(" | ")
+                    .append(cpuWorst == null ? "–" : cpuWorst.workload() + " " + fmt((cpuWorst.cpuRatio() - 1) * 100, "%+.1f")).append(" |\n");
         }
         pfpLines(cells, md);
         problems(md);

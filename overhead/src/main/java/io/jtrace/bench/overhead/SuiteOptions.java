@@ -19,13 +19,13 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
                          async-wall-lock, none-pfp, jtrace-fp (default: all; the last two only where the agent
                          takes stacks=fp). 'none' is always run: it is the baseline.
               --quick    1 round, 1 s warm-up, 1 s measured: a smoke test, not a measurement
-              defaults:  5 rounds, 3 s warm-up, 3 s measured, 128 Jetty connections, -Xms1g -Xmx1g,
+              defaults:  5 rounds, 3 s warm-up, 4 s measured, 128 Jetty connections, -Xms1g -Xmx1g,
                          results in bench/target/overhead""";
 
     static SuiteOptions parse(String[] args) {
         int rounds = 5;
         double warmup = 3;
-        double measure = 3;
+        double measure = 4;
         List<String> workloads = WORKLOADS;
         List<String> configs = null;
         Path out = Path.of("bench/target/overhead");
