@@ -13,7 +13,7 @@ if [[ -z "${JAVA_HOME:-}" ]] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 
     done
 fi
 if [[ " $* " != *" --help "* && " $* " != *" -h "* ]]; then
-    mvn -B -q -o -pl overhead -am package -DskipTests 2>/dev/null \
+    mvn -B -q -o -pl overhead -am package -DskipTests >/dev/null 2>&1 \
         || mvn -B -q -pl overhead -am package -DskipTests
 fi
 exec "$JAVA_HOME/bin/java" -cp "overhead/target/classes:$(cat overhead/target/driver.classpath)" \

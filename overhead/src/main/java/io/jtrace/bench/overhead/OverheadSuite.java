@@ -49,6 +49,9 @@ public final class OverheadSuite {
         }
         try {
             System.exit(run(options, args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("overhead: " + e.getMessage());
+            System.exit(2);
         } catch (IllegalStateException e) {
             System.err.println("overhead: " + e.getMessage());
             System.exit(1);
