@@ -1,0 +1,113 @@
+package io.jtrace.bench.overhead;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The suite's command line. Bad input: an IllegalArgumentException whose message is the one line to print. */
+record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> workloads, List<String> configs,
+                    Path out, boolean keep, long seed, int jettyConnections, String heap) {
+
+    static final List<String> WORKLOADS = List.of("jetty", "h2", "queues", "forkjoin", "vthreads", "caffeine");
+
+    static final String USAGE = """
+            usage: bench/overhead.sh [--quick] [--rounds N] [--warmup SECONDS] [--measure SECONDS]
+                                     [--workloads a,b,…] [--configs a,b,…] [--out DIR] [--keep]
+                                     [--seed N] [--connections N] [--heap SIZE]
+              workloads: jetty, h2, queues, forkjoin, vthreads, caffeine (default: all)
+              configs:   none, noop-agent, jtrace, jtrace-slow, jtrace-off, jfr-default, jfr-profile,
+                         async-wall-lock, none-pfp, jtrace-fp (default: all; the last two only where the agent
+                         takes stacks=fp). 'none' is always run: it is the baseline.
+              --quick    1 round, 1 s warm-up, 1 s measured: a smoke test, not a measurement
+              defaults:  5 rounds, 3 s warm-up, 4 s measured, 128 Jetty connections, -Xms1g -Xmx1g,
+                         results in bench/target/overhead""";
+
+    static SuiteOptions parse(String[] args) {
+        int rounds = 5;
+        double warmup = 3;
+        double measure = 4;
+        List<String> workloads = WORKLOADS;
+        List<String> configs = null;
+        Path out = Path.of("bench/target/overhead");
+        boolean keep = false;
+        long seed = 1;
+        int connections = 128;
+        String heap = "1g";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> {
+                    rounds = 1;
+                    warmup = 1;
+                    measure = 1;
+                }
+                case "--rounds" -> rounds = positiveInt(a, value(args, ++i, a));
+                case "--warmup" -> warmup = seconds(a, value(args, ++i, a));
+                case "--measure" -> measure = seconds(a, value(args, ++i, a));
+                case "--workloads" -> workloads = list(value(args, ++i, a), WORKLOADS, "workload");
+                case "--configs" -> configs = List.of(value(args, ++i, a).split(","));
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--keep" -> keep = true;
+                case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+                case "--connections" -> connections = positiveInt(a, value(args, ++i, a));
+                case "--heap" -> heap = value(args, ++i, a);
+                case "-h", "--help" -> throw new HelpRequested();
+                default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
+            }
+        }
+        if (measure <= 0) {
+            throw new IllegalArgumentException("--measure must be more than 0 seconds");
+        }
+        return new SuiteOptions(rounds, (long) (warmup * 1000), (long) (measure * 1000), workloads, configs, out,
+                keep, seed, connections, heap);
+    }
+
+    /** Thrown for --help: print the usage and exit 0. */
+    static final class HelpRequested extends RuntimeException {
+        HelpRequested() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("option " + option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positiveInt(String option, String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("option " + option + " needs a positive integer, not '" + v + "'");
+    }
+
+    private static double seconds(String option, String v) {
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 0) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("option " + option + " needs seconds (e.g. 2 or 0.5), not '" + v + "'");
+    }
+
+    private static List<String> list(String v, List<String> known, String what) {
+        List<String> r = new ArrayList<>();
+        for (String s : v.split(",")) {
+            if (!known.contains(s)) {
+                throw new IllegalArgumentException("unknown " + what + " '" + s + "' (known: " + String.join(", ", known) + ")");
+            }
+            r.add(s);
+        }
+        return r;
+    }
+}

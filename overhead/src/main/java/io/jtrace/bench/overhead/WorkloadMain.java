@@ -1,0 +1,40 @@
+package io.jtrace.bench.overhead;
+
+/**
+ * A child JVM of the suite: {@code WorkloadMain NAME WARMUP_MS MEASURE_MS}. Starts the workload,
+ * lets it warm up, measures one window, prints one result line and exits (which also ends any
+ * recording the JVM runs, the way it ends for a real application).
+ */
+public final class WorkloadMain {
+    private WorkloadMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: WorkloadMain NAME WARMUP_MS MEASURE_MS");
+            System.exit(2);
+        }
+        String name = args[0];
+        long warmupMs = Long.parseLong(args[1]);
+        long measureMs = Long.parseLong(args[2]);
+        Workload w = switch (name) {
+            case "h2" -> new H2Workload();
+            case "queues" -> new QueuePipelineWorkload();
+            case "forkjoin" -> new ForkJoinWorkload();
+            case "vthreads" -> new VirtualThreadFanOutWorkload();
+            case "caffeine" -> new CaffeineWorkload();
+            case "probe" -> new ProbeWorkload();
+            default -> {
+                System.err.println("unknown workload '" + name + "'");
+                System.exit(2);
+                yield null;
+            }
+        };
+        Meter meter = new Meter();
+        w.start(meter);
+        meter.measure(warmupMs * 1_000_000L);
+        Meter.Window window = meter.measure(measureMs * 1_000_000L);
+        System.out.println(window.resultLine(name));
+        System.out.flush();
+        System.exit(0);
+    }
+}

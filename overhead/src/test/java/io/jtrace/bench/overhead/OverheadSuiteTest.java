@@ -1,0 +1,51 @@
+package io.jtrace.bench.overhead;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The suite in its smallest form, for real: child JVMs run the queue pipeline without tracing and
+ * with the jtrace agent, and the suite writes its table. The numbers are not checked (speed is
+ * never asserted in a test); their presence and the recorded trace are.
+ */
+class OverheadSuiteTest {
+
+    @Test
+    void smallestSuiteWritesTableAndReadsTheTrace(@TempDir Path out) throws Exception {
+        SuiteOptions options = SuiteOptions.parse(new String[] {"--rounds", "1", "--warmup", "0.3", "--measure", "0.7",
+                "--workloads", "queues", "--configs", "jtrace", "--out", out.toString()});
+
+        int status = OverheadSuite.run(options, new String[0]);
+
+        assertThat(status).as("every run succeeded (see %s)", out.resolve("runs.log")).isZero();
+        List<String> csv = Files.readAllLines(out.resolve("runs.csv"));
+        assertThat(csv.getFirst()).isEqualTo(RunResult.csvHeader());
+        assertThat(csv).hasSize(3);
+        String[] none = row(csv, "none");
+        String[] jtrace = row(csv, "jtrace");
+        assertThat(Double.parseDouble(none[3])).as("baseline ops/s").isPositive();
+        assertThat(Double.parseDouble(jtrace[3])).as("jtrace ops/s").isPositive();
+        assertThat(Double.parseDouble(jtrace[5])).as("CPU µs per op").isPositive();
+        assertThat(Long.parseLong(jtrace[6])).as("events read back from the trace").isGreaterThan(1000);
+        assertThat(Long.parseLong(jtrace[7])).as("lost events").isZero();
+        assertThat(Long.parseLong(jtrace[8])).as("trace bytes").isGreaterThan(Long.parseLong(jtrace[6]));
+        assertThat(none[6]).as("no recording without tracing").isEqualTo("-1");
+
+        String md = Files.readString(out.resolve("results.md"));
+        assertThat(md).contains("| workload | config | ops/s (median) | overhead % |");
+        assertThat(md).containsPattern("\\| queues \\| none \\| [0-9,]+ \\| – \\|");
+        assertThat(md).containsPattern("\\| queues \\| jtrace \\| [0-9,]+ \\| [+-][0-9]+\\.[0-9] \\| [+-][0-9.]+ … [+-][0-9.]+ \\|");
+        assertThat(md).containsPattern("\\| jtrace \\| [+-][0-9]+\\.[0-9]{2} \\| queues [+-][0-9.]+ \\|");
+        assertThat(md).contains("JDK: ").contains("Command: ");
+    }
+
+    private static String[] row(List<String> csv, String config) {
+        return csv.stream().map(l -> l.split(",", -1)).filter(f -> f[2].equals(config)).findFirst().orElseThrow();
+    }
+}
