@@ -26,23 +26,19 @@ record Config(String name, String description, Recording recording, boolean opti
         };
     }
 
-    /** The flags {@code ./jtrace record} adds: the agent needs no JVMTI virtual-thread transitions. */
-    static List<String> jtraceRecordFlags() {
-        return List.of("-XX:+UnlockExperimentalVMOptions", "-XX:-DoJVMTIVirtualThreadTransitions");
-    }
-
     /** Every configuration the suite knows, in report order. */
     static List<Config> all(Path agentJar, Path noopAgentJar, Path asyncProfilerLib) {
         List<Config> all = new ArrayList<>();
         all.add(new Config("none", "no tracing", Recording.NONE, false, f -> List.of()));
-        all.add(new Config("noop-agent", "a java agent whose premain does nothing, with the flags ./jtrace record adds",
-                Recording.NONE, false, f -> concat(jtraceRecordFlags(), "-javaagent:" + noopAgentJar)));
-        all.add(new Config("jtrace", "jtrace agent, default options (stacks=fast)", Recording.JTRACE, false,
-                f -> concat(jtraceRecordFlags(), "-javaagent:" + agentJar + "=file=" + f)));
+        // the jtrace configurations run as `./jtrace record` launches a program: the agent, no other flag
+        all.add(new Config("noop-agent", "a java agent whose premain does nothing", Recording.NONE, false,
+                f -> List.of("-javaagent:" + noopAgentJar)));
+        all.add(new Config("jtrace", "jtrace agent, default options (stacks=auto: fast without the flag below)",
+                Recording.JTRACE, false, f -> List.of("-javaagent:" + agentJar + "=file=" + f)));
         all.add(new Config("jtrace-slow", "jtrace agent, stacks=slow", Recording.JTRACE, false,
-                f -> concat(jtraceRecordFlags(), "-javaagent:" + agentJar + "=file=" + f + ",stacks=slow")));
+                f -> List.of("-javaagent:" + agentJar + "=file=" + f + ",stacks=slow")));
         all.add(new Config("jtrace-off", "jtrace agent, stacks=off", Recording.JTRACE, false,
-                f -> concat(jtraceRecordFlags(), "-javaagent:" + agentJar + "=file=" + f + ",stacks=off")));
+                f -> List.of("-javaagent:" + agentJar + "=file=" + f + ",stacks=off")));
         all.add(new Config("jfr-default", "JFR, settings=default (default.jfc)", Recording.JFR, false,
                 f -> List.of("-XX:StartFlightRecording=settings=default,filename=" + f)));
         all.add(new Config("jfr-profile", "JFR, settings=profile (profile.jfc)", Recording.JFR, false,
@@ -53,14 +49,7 @@ record Config(String name, String description, Recording recording, boolean opti
         all.add(new Config("none-pfp", "no tracing, -XX:+PreserveFramePointer", Recording.NONE, true,
                 f -> List.of("-XX:+PreserveFramePointer")));
         all.add(new Config("jtrace-fp", "jtrace agent, stacks=fp, -XX:+PreserveFramePointer", Recording.JTRACE, true,
-                f -> concat(concat(jtraceRecordFlags(), "-XX:+PreserveFramePointer"),
-                        "-javaagent:" + agentJar + "=file=" + f + ",stacks=fp")));
+                f -> List.of("-XX:+PreserveFramePointer", "-javaagent:" + agentJar + "=file=" + f + ",stacks=fp")));
         return all;
-    }
-
-    private static List<String> concat(List<String> a, String b) {
-        List<String> r = new ArrayList<>(a);
-        r.add(b);
-        return r;
     }
 }
