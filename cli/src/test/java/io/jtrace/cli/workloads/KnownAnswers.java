@@ -47,6 +47,9 @@ public final class KnownAnswers {
             lock.lock();
             try {
                 locked.countDown();
+                while (!lock.hasQueuedThreads()) {
+                    Thread.onSpinWait(); // the 50 ms begin once the waiter waits
+                }
                 sleep(50);
             } finally {
                 lock.unlock();
@@ -62,18 +65,22 @@ public final class KnownAnswers {
 
         Object monitor = new Object();
         CountDownLatch entered = new CountDownLatch(1);
-        Thread monitorHolder = Thread.ofPlatform().name("monitor-holder").start(() -> {
-            synchronized (monitor) {
-                entered.countDown();
-                spin(50);
-            }
-        });
-        Thread monitorWaiter = Thread.ofPlatform().name("monitor-waiter").start(() -> {
+        Thread monitorWaiter = Thread.ofPlatform().name("monitor-waiter").unstarted(() -> {
             await(entered);
             synchronized (monitor) {
                 monitor.hashCode();
             }
         });
+        Thread monitorHolder = Thread.ofPlatform().name("monitor-holder").start(() -> {
+            synchronized (monitor) {
+                entered.countDown();
+                while (monitorWaiter.getState() != Thread.State.BLOCKED) {
+                    Thread.onSpinWait(); // the 50 ms begin once the waiter waits
+                }
+                spin(50);
+            }
+        });
+        monitorWaiter.start();
         monitorHolder.join();
         monitorWaiter.join();
 
