@@ -199,7 +199,7 @@ public final class Timeline {
     private void transition(long thread, long time, ThreadState to, BlockReason reason, Event cause) {
         Track t = track(thread);
         Waker waker = wakerOf(cause);
-        if (waker != null && waker.kind() == WakerKind.UNKNOWN && t.lateNotifier != null && t.reason == BlockReason.WAIT) {
+        if (waker != null && waker.kind() == WakerKind.UNKNOWN && t.lateNotifier != null && waits(t.reason)) {
             waker = t.lateNotifier;
         }
         t.lateNotifier = null;
@@ -438,7 +438,7 @@ public final class Timeline {
         holding.add(t);
     }
 
-    /** The JVM named who notified a wait that live events could only call unknown. */
+    /** The JVM named who notified a wait (or a join) that live events could only call unknown. */
     private void notified(Track t, long time, Waker waker) {
         List<ThreadInterval> list = new ArrayList<>(t.pending);
         int best = -1;
@@ -446,14 +446,14 @@ public final class Timeline {
         for (int i = 0; i < list.size(); i++) {
             ThreadInterval iv = list.get(i);
             long d = Math.abs(iv.end() - time);
-            if (iv.state() == ThreadState.BLOCKED && iv.reason() == BlockReason.WAIT && iv.waker() != null
+            if (iv.state() == ThreadState.BLOCKED && waits(iv.reason()) && iv.waker() != null
                     && iv.waker().kind() == WakerKind.UNKNOWN && d < bestDistance) {
                 best = i;
                 bestDistance = d;
             }
         }
         if (best < 0) {
-            if (t.state == ThreadState.BLOCKED && t.reason == BlockReason.WAIT && t.start <= time) {
+            if (t.state == ThreadState.BLOCKED && waits(t.reason) && t.start <= time) {
                 t.lateNotifier = waker; // the wait's live end is yet to come
                 lateApplied++;
             } else {
@@ -474,6 +474,11 @@ public final class Timeline {
         t.pending.clear();
         t.pending.addAll(list);
         lateApplied++;
+    }
+
+    /** Blocks that are an Object.wait underneath (Thread.join waits on the thread). */
+    private static boolean waits(BlockReason r) {
+        return r == BlockReason.WAIT || r == BlockReason.JOIN;
     }
 
     private static boolean isUnknown(Waker w) {
