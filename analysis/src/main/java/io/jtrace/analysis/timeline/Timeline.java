@@ -238,7 +238,12 @@ public final class Timeline {
                 // thread did (a timer, an unknown waker), where the thread itself had blocked
                 t.stack = madeRunnable != null && waker != null && waker.kind() == WakerKind.CURRENT ? madeRunnable : blockedAt;
             }
-            case TERMINATED -> t.endedAt = time;
+            case TERMINATED -> {
+                t.endedAt = time;
+                if (t.virtual) {
+                    tracks.remove(thread); // nothing late comes for virtual threads: forget it now
+                }
+            }
             default -> { }
         }
     }
