@@ -7,8 +7,6 @@ import io.jtrace.analysis.profile.ProfileKind;
 import io.jtrace.analysis.timeline.ThreadInterval;
 import io.jtrace.analysis.timeline.Timeline;
 import io.jtrace.analysis.timeline.TimelineSummary;
-import io.jtrace.format.Generation;
-import io.jtrace.format.TraceReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,11 +65,10 @@ final class PprofCommand implements Callable<Integer> {
         }
         BlockingProfile profile = new BlockingProfile(k, filter);
         TimelineSummary s = Timeline.read(file, profile);
-        long wallStart = wallClockStart(file);
         String comment = "jtrace " + k.label() + " profile of " + file.getFileName()
                 + (region == null ? "" : " --region=" + region) + (task == null ? "" : " --task=" + task);
         try (OutputStream out = Files.newOutputStream(output)) {
-            PprofWriter.write(profile, wallStart, s.durationNanos(), comment, out);
+            PprofWriter.write(profile, s.wallClockZero() + s.startTime(), s.durationNanos(), comment, out);
         }
         long count = 0;
         long nanos = 0;
@@ -98,13 +95,5 @@ final class PprofCommand implements Callable<Integer> {
         out.flush();
         Reports.warnings(s, spec.commandLine().getErr());
         return 0;
-    }
-
-    /** The wall-clock time of the trace's start, ns since the epoch (0 if the trace has no generation). */
-    private static long wallClockStart(Path file) throws Exception {
-        try (TraceReader r = TraceReader.open(file)) {
-            Generation g = r.next();
-            return g == null ? 0 : g.wallClockStart() - g.startTime();
-        }
     }
 }

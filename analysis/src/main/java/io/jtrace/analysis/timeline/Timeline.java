@@ -80,6 +80,7 @@ public final class Timeline {
         try (TraceReader reader = TraceReader.open(file)) {
             long first = -1;
             long last = 0;
+            long wallClockZero = 0;
             long generations = 0;
             long lost = 0;
             Generation gen;
@@ -87,13 +88,14 @@ public final class Timeline {
                 generations++;
                 if (first < 0) {
                     first = gen.startTime();
+                    wallClockZero = gen.wallClockStart() - gen.startTime();
                 }
                 last = gen.endTime();
                 lost += gen.lostEvents();
                 t.generation(gen);
             }
             t.finish(last);
-            return new TimelineSummary(Math.max(first, 0), last, generations, reader.truncated(), lost,
+            return new TimelineSummary(Math.max(first, 0), last, wallClockZero, generations, reader.truncated(), lost,
                     t.machine.errorCount(), t.lateApplied, t.lateTooLate, t.descriptions());
         }
     }

@@ -7,6 +7,7 @@ import java.util.Map;
  *
  * @param startTime        start of the first generation (ns since the trace started)
  * @param endTime          end of the last complete generation
+ * @param wallClockZero    wall-clock time of trace time 0, ns since the Unix epoch (0: no generation)
  * @param generations      complete generations read
  * @param truncated        the trace ended without its end record
  * @param lostEvents       events the recorder dropped
@@ -15,7 +16,7 @@ import java.util.Map;
  * @param lateTooLate      late facts that came after their time had been delivered, or matched nothing
  * @param threads          every thread seen, by id
  */
-public record TimelineSummary(long startTime, long endTime, long generations, boolean truncated, long lostEvents,
+public record TimelineSummary(long startTime, long endTime, long wallClockZero, long generations, boolean truncated, long lostEvents,
                               long validationErrors, long lateApplied, long lateTooLate,
                               Map<Long, ThreadDescription> threads) {
     public long durationNanos() {
