@@ -114,12 +114,19 @@ final class ThreadsCommand implements Callable<Integer> {
     private void text(TimelineSummary s, List<Row> rows, PrintWriter out) {
         out.printf(Locale.ROOT, "%s: %d %s over %.3f s%n", file, rows.size(), groups ? "groups" : "threads",
                 s.durationNanos() / 1e9);
+        int nameW = 4;
+        int groupW = 5;
+        for (Row r : rows) {
+            nameW = Math.max(nameW, Math.min(40, r.name().length()));
+            groupW = Math.max(groupW, Math.min(80, r.group().length()));
+        }
+        String rowFormat = groups ? "%-" + groupW + "s %7s %14s %14s %14s %14s%n"
+                : "%-8s %-" + nameW + "s %-" + groupW + "s %14s %14s %14s %14s  %s%n";
         if (groups) {
-            out.printf(Locale.ROOT, "%-40s %7s %14s %14s %14s %14s%n", "GROUP", "THREADS", "RUNNING", "RUNNABLE",
-                    "BLOCKED", "NATIVE");
+            out.printf(Locale.ROOT, rowFormat, "GROUP", "THREADS", "RUNNING", "RUNNABLE", "BLOCKED", "NATIVE");
         } else {
-            out.printf(Locale.ROOT, "%-8s %-24s %-32s %14s %14s %14s %14s  %s%n", "ID", "NAME", "GROUP", "RUNNING",
-                    "RUNNABLE", "BLOCKED", "NATIVE", "BLOCKED BY REASON");
+            out.printf(Locale.ROOT, rowFormat, "ID", "NAME", "GROUP", "RUNNING", "RUNNABLE", "BLOCKED", "NATIVE",
+                    "BLOCKED BY REASON");
         }
         for (Row r : rows) {
             Breakdown b = r.times();
@@ -127,16 +134,17 @@ final class ThreadsCommand implements Callable<Integer> {
             String blocked = Reports.ms(b.blockedNanos()) + " ×" + b.blockedCount();
             String nat = Reports.ms(b.nativeNanos()) + " ×" + b.nativeCount();
             if (groups) {
-                out.printf(Locale.ROOT, "%-40s %7d %14s %14s %14s %14s%n", r.group(), r.threads(),
-                        Reports.ms(b.runningNanos()), runnable, blocked, nat);
+                out.printf(Locale.ROOT, rowFormat, r.group(), r.threads(), Reports.ms(b.runningNanos()), runnable, blocked, nat);
             } else {
                 StringBuilder reasons = new StringBuilder();
                 b.blockedByReason().forEach((k, v) -> reasons.append(reasons.isEmpty() ? "" : ", ").append(k).append(' ')
                         .append(Reports.ms(v)));
-                out.printf(Locale.ROOT, "%-8s %-24s %-32s %14s %14s %14s %14s  %s%n",
-                        "T" + r.id() + (r.virtual() ? "v" : ""), r.name(), r.group(), Reports.ms(b.runningNanos()),
-                        runnable, blocked, nat, reasons);
+                out.printf(Locale.ROOT, rowFormat, "T" + r.id() + (r.virtual() ? "v" : ""), r.name(), r.group(),
+                        Reports.ms(b.runningNanos()), runnable, blocked, nat, reasons);
             }
+        }
+        if (!groups) {
+            out.println("(Tnv: a virtual thread; ×n: how many times the thread entered the state)");
         }
     }
 
