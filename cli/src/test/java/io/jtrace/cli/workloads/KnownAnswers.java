@@ -161,7 +161,9 @@ public final class KnownAnswers {
                 }
             }));
         }
-        sleep(50); // all parked on the latch
+        while (runners.stream().anyMatch(t -> t.getState() != Thread.State.WAITING)) {
+            sleep(5); // until every runner is parked on the latch
+        }
         go.countDown();
         for (Thread t : runners) {
             t.join();
