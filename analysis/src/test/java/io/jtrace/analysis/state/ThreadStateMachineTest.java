@@ -166,6 +166,7 @@ class ThreadStateMachineTest {
                 await(reported);
             });
             await(regionDone);
+            sleep(20); // the late block lies in the past, after the trace's start
             long now = io.jtrace.recorder.LateEvents.traceTime();
             io.jtrace.recorder.LateEvents.monitorBlocked(a.threadId(), now - 2_000_000, now - 1_000_000, "java.lang.Object",
                     0, List.of(), false);
