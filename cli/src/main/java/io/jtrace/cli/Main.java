@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 @Command(name = "jtrace", mixinStandardHelpOptions = true, version = "jtrace 0.1.0 (trace format v1)",
         description = "An execution tracer for the JVM: record what every thread does, then ask the trace.",
         subcommands = {DemoCommand.class, RecordCommand.class, StatsCommand.class, DumpCommand.class,
+            ThreadsCommand.class, PprofCommand.class, TasksCommand.class, RegionsCommand.class,
             WakeupsCommand.class, MmuCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {

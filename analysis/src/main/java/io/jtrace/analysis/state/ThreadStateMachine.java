@@ -33,7 +33,17 @@ public final class ThreadStateMachine {
 
     /** Called for every state change, after it is applied. */
     public interface Listener {
+        /**
+         * {@code thread} moved to {@code to} because of {@code cause}. {@code from} is null when the
+         * state was unknown (a thread first met through an event rather than a STATUS: it runs).
+         */
         void transition(long thread, long time, ThreadState from, ThreadState to, BlockReason reason, Event cause);
+
+        /** Called after every live event is applied (after the transitions it caused). */
+        default void applied(Event e) { }
+
+        /** Called for every late event (docs/format.md, "Late events"), which moves no state. */
+        default void late(Event e) { }
     }
 
     private static final class ThreadInfo {
@@ -64,9 +74,11 @@ public final class ThreadStateMachine {
         for (Event e : g.events()) {
             if (e.late()) {
                 lateEvents++; // reported after the fact: history, not the thread's current state
+                listener.late(e);
                 continue;
             }
             event(g, e);
+            listener.applied(e);
         }
         previousLost = g.lostEvents();
     }
@@ -209,7 +221,7 @@ public final class ThreadStateMachine {
         }
         ThreadInfo t = info(thread);
         if (t.state == null) {
-            t.state = ThreadState.RUNNING; // first sight: it is running, since it writes an event
+            move(thread, t, ThreadState.RUNNING, BlockReason.NONE, e); // first sight: it runs, since it writes an event
         } else if (t.state != ThreadState.RUNNING) {
             error(thread, e, "event from a thread that is " + label(t.state));
         }

@@ -155,6 +155,60 @@ class ThreadStateMachineTest {
     }
 
     @Test
+    void liveEventsAreReportedAfterTheirTransitionsAndLateEventsWithoutMovingState() throws Exception {
+        long[] id = new long[1];
+        CountDownLatch regionDone = new CountDownLatch(1);
+        CountDownLatch reported = new CountDownLatch(1);
+        Path file = record("late.jtrace", TraceOptions.defaults(), () -> {
+            Thread a = Thread.ofPlatform().name("A").start(() -> {
+                Trace.region("r").end();
+                regionDone.countDown();
+                await(reported);
+            });
+            await(regionDone);
+            sleep(20); // the late block lies in the past, after the trace's start
+            long now = io.jtrace.recorder.LateEvents.traceTime();
+            io.jtrace.recorder.LateEvents.monitorBlocked(a.threadId(), now - 2_000_000, now - 1_000_000, "java.lang.Object",
+                    0, List.of(), false);
+            reported.countDown();
+            join(a);
+            id[0] = a.threadId();
+        });
+        List<String> seen = new ArrayList<>();
+        ThreadStateMachine m = new ThreadStateMachine(new ThreadStateMachine.Listener() {
+            @Override
+            public void transition(long thread, long time, ThreadState from, ThreadState to, BlockReason reason,
+                                   io.jtrace.format.Event cause) {
+                if (thread == id[0]) {
+                    seen.add(from + "->" + to + " by " + cause.type());
+                }
+            }
+
+            @Override
+            public void applied(io.jtrace.format.Event e) {
+                if (e.thread() == id[0]) {
+                    seen.add("applied " + e.type());
+                }
+            }
+
+            @Override
+            public void late(io.jtrace.format.Event e) {
+                seen.add("late " + e.type());
+            }
+        });
+        try (TraceReader r = TraceReader.open(file)) {
+            for (Generation g; (g = r.next()) != null; ) {
+                m.generation(g);
+            }
+        }
+        assertThat(seen).containsSubsequence("null->RUNNING by STATUS", "applied STATUS", "applied REGION_BEGIN",
+                "applied REGION_END");
+        assertThat(seen).containsSubsequence("late BLOCK", "late UNBLOCK", "late RUN");
+        assertThat(seen).noneMatch(s -> s.contains("BLOCKED"));
+        assertThat(m.lateEvents()).isEqualTo(3);
+    }
+
+    @Test
     void mismatchedRegionsAreReported() throws Exception {
         Path file = record("regions.jtrace", TraceOptions.defaults(), () -> {
             var outer = Trace.region("outer");

@@ -1,0 +1,272 @@
+package io.jtrace.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtrace.cli.workloads.KnownAnswers;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The analysis commands on a real recording (the agent in a child JVM) of {@link KnownAnswers},
+ * whose answers are known: a 200 ms sleep, a lock held 50 ms, a monitor held 50 ms (known only
+ * from the JVM's late events), a notify, a region around a 30 ms park, a task over two threads,
+ * a socket read answered after 40 ms, virtual threads waiting for their one carrier.
+ */
+class AnalysisCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MS = 1_000_000L;
+
+    @TempDir
+    static Path dir;
+    static Path trace;
+    static JsonNode threads;
+
+    @BeforeAll
+    static void record() throws Exception {
+        trace = dir.resolve("known.jtrace");
+        CliRun run = CliRun.of("record", "-o", trace.toString(), "--",
+                "-Djdk.virtualThreadScheduler.parallelism=1", // one carrier: runnable virtual threads wait
+                "-cp", System.getProperty("java.class.path"), KnownAnswers.class.getName());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        CliRun t = CliRun.of("threads", "--json", trace.toString());
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        threads = JSON.readTree(t.out());
+    }
+
+    private static JsonNode thread(String name) {
+        for (JsonNode t : threads) {
+            if (t.get("name").asText().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no thread named " + name + " in " + threads);
+    }
+
+    private static long id(String name) {
+        return thread(name).get("threadId").asLong();
+    }
+
+    private static long blocked(String name, String reason) {
+        JsonNode v = thread(name).get("blockedNanos").get(reason);
+        return v == null ? 0 : v.asLong();
+    }
+
+    @Test
+    void aThreadSleeping200msShowsAbout200msOfSleepEndedByATimer() {
+        assertThat(blocked("sleeper", "sleep")).isBetween(199 * MS, 600 * MS);
+        assertThat(thread("sleeper").get("wokenBy").get("timer").asLong()).isEqualTo(1);
+        assertThat(thread("sleeper").get("runningNanos").asLong()).isLessThan(blocked("sleeper", "sleep"));
+        assertThat(thread("sleeper").get("virtual").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aLockHeld50msShowsTheWaiterBlockedOnTheLockWokenByTheHolder() {
+        assertThat(blocked("lock-waiter", "lock")).isBetween(49 * MS, 600 * MS);
+        assertThat(thread("lock-waiter").get("wokenBy").get(Long.toString(id("lock-holder")))).isNotNull();
+    }
+
+    @Test
+    void aContendedSynchronizedIsCarvedFromTheLateEventsWithThePreviousOwnerAsWaker() {
+        assertThat(blocked("monitor-waiter", "monitor")).isBetween(45 * MS, 600 * MS);
+        assertThat(thread("monitor-waiter").get("wokenBy").get(Long.toString(id("monitor-holder")))).isNotNull();
+    }
+
+    @Test
+    void anObjectWaitIsEndedByItsNotifierFromTheLateEvents() {
+        assertThat(blocked("notified", "wait")).isGreaterThanOrEqualTo(29 * MS);
+        assertThat(thread("notified").get("wokenBy").get(Long.toString(id("main")))).as(thread("notified").toString())
+                .isNotNull();
+    }
+
+    @Test
+    void threadsAreGroupedByNamePatternOrEntryMethod() {
+        assertThat(thread("stage-1").get("group").asText()).isEqualTo("stage-#");
+        assertThat(thread("runner-7").get("group").asText()).isEqualTo("runner-#");
+        assertThat(thread("runner-7").get("virtual").asBoolean()).isTrue();
+        assertThat(thread("main").get("group").asText()).isEqualTo(KnownAnswers.class.getName() + ".main");
+        assertThat(thread("sleeper").get("group").asText()).startsWith(KnownAnswers.class.getName() + ".lambda$main$");
+        CliRun groups = CliRun.of("threads", "--groups", "--json", trace.toString());
+        assertThat(groups.exitCode()).isZero();
+        List<String> names = new ArrayList<>();
+        JsonNode runners = null;
+        for (JsonNode g : readJson(groups.out())) {
+            names.add(g.get("group").asText());
+            if (g.get("group").asText().equals("runner-#")) {
+                runners = g;
+            }
+        }
+        assertThat(names).contains("stage-#", KnownAnswers.class.getName() + ".main");
+        assertThat(runners).isNotNull();
+        assertThat(runners.get("threads").asInt()).isEqualTo(20);
+    }
+
+    @Test
+    void threadsSortAndPrintATable() {
+        CliRun sorted = CliRun.of("threads", "--sort=blocked", "--json", trace.toString());
+        long previous = Long.MAX_VALUE;
+        for (JsonNode t : readJson(sorted.out())) {
+            long b = 0;
+            for (JsonNode v : t.get("blockedNanos")) {
+                b += v.asLong();
+            }
+            assertThat(b).isLessThanOrEqualTo(previous);
+            previous = b;
+        }
+        CliRun text = CliRun.of("threads", "--sort=name", trace.toString());
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.outLines()[1]).contains("NAME", "GROUP", "RUNNING", "RUNNABLE", "BLOCKED", "NATIVE");
+        assertThat(text.out()).containsPattern("sleeper .* sleep 2\\d\\d\\.\\d{3}ms");
+    }
+
+    @Test
+    void aTaskOverTwoThreadsHasTheSumOfBothThreadsTime() {
+        JsonNode order = byType(CliRun.of("tasks", "--json", trace.toString()), "order");
+        assertThat(order.get("count").asLong()).isEqualTo(1);
+        assertThat(order.get("p50Nanos").asLong()).isGreaterThanOrEqualTo(100 * MS);
+        JsonNode slowest = order.get("slowest").get(0);
+        List<Long> workers = new ArrayList<>();
+        slowest.get("threads").forEach(t -> workers.add(t.asLong()));
+        assertThat(workers).containsExactlyInAnyOrder(id("stage-1"), id("stage-2"));
+        assertThat(slowest.get("endThread").asLong()).isEqualTo(id("stage-2"));
+        long sleep = slowest.get("breakdown").get("blockedNanos").get("sleep").asLong();
+        assertThat(sleep).isEqualTo(blocked("stage-1", "sleep") + blocked("stage-2", "sleep"));
+        assertThat(sleep).isBetween(99 * MS, 800 * MS);
+        assertThat(slowest.get("breakdown").get("counts").get("blocked").get("sleep").asLong()).isEqualTo(2);
+
+        CliRun text = CliRun.of("tasks", trace.toString());
+        assertThat(text.out()).contains("task \"order\": 1 finished", "threads: T" + id("stage-1") + " stage-1, T"
+                + id("stage-2") + " stage-2");
+    }
+
+    @Test
+    void regionsHaveLatenciesAndTheirTimeByState() {
+        CliRun run = CliRun.of("regions", "--json", trace.toString());
+        JsonNode reply = byType(run, "await-reply");
+        assertThat(reply.get("count").asLong()).isEqualTo(1);
+        assertThat(reply.get("p50Nanos").asLong()).isBetween(29 * MS, 600 * MS);
+        assertThat(reply.get("maxNanos").asLong()).isEqualTo(reply.get("p50Nanos").asLong());
+        assertThat(reply.get("breakdown").get("blockedNanos").get("park").asLong()).isBetween(29 * MS, 600 * MS);
+        assertThat(reply.get("slowest").get(0).get("thread").asLong()).isEqualTo(id("region-thread"));
+        JsonNode runner = byType(run, "runner");
+        assertThat(runner.get("count").asLong()).isEqualTo(20);
+        assertThat(runner.get("maxNanos").asLong()).isGreaterThanOrEqualTo(runner.get("p90Nanos").asLong())
+                .isGreaterThanOrEqualTo(20 * 10 * MS); // the last runner waited for the 19 before it
+        assertThat(CliRun.of("regions", trace.toString()).out()).contains("region \"await-reply\": 1 finished",
+                "on T" + id("region-thread") + " region-thread");
+    }
+
+    @Test
+    void aRegionWrappingA30msParkIsInTheRegionsSyncProfile() throws Exception {
+        Path out = dir.resolve("reply.pb.gz");
+        CliRun run = CliRun.of("pprof", "--kind=sync", "--region=await-reply", "-o", out.toString(), "--json", trace.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode summary = JSON.readTree(run.out());
+        assertThat(summary.get("count").asLong()).isEqualTo(1);
+        assertThat(summary.get("nanos").asLong()).isBetween(29 * MS, 600 * MS);
+        String top = GoPprof.run(out, "-top");
+        assertThat(top).contains("Type: delay");
+        assertThat(GoPprof.top(top).get(0).function()).isEqualTo("java.util.concurrent.locks.LockSupport.parkNanos");
+
+        Path none = dir.resolve("none.pb.gz");
+        CliRun empty = CliRun.of("pprof", "--kind=sync", "--region=no-such-region", "-o", none.toString(), "--json",
+                trace.toString());
+        assertThat(JSON.readTree(empty.out()).get("count").asLong()).isZero();
+    }
+
+    @Test
+    void eachProfileKindOpensInGoToolPprofWithTheExpectedTopFrame() throws Exception {
+        assertTop("sleep", null, "java.lang.Thread.sleep");
+        assertTop("io", null, "sun.nio.ch.NioSocketImpl.implRead");
+        assertTop("native", null, "sun.nio.ch.NioSocketImpl.implRead");
+        assertTop("sync", "await-reply", "java.util.concurrent.locks.LockSupport.parkNanos");
+        // each runner was made runnable by the one before it, releasing the latch's next waiter
+        assertTop("sched", "runner", "java.util.concurrent.locks.LockSupport.unpark");
+    }
+
+    @Test
+    void profilesCarryCountsAsASecondSampleType() throws Exception {
+        Path out = dir.resolve("sched.pb.gz");
+        assertThat(CliRun.of("pprof", "--kind=sched", "--region=runner", "-o", out.toString(), trace.toString()).exitCode())
+                .isZero();
+        String counts = GoPprof.run(out, "-top", "-sample_index=contentions");
+        assertThat(counts).contains("Type: contentions");
+        // each of the 20 runners was made runnable once by an unpark (a runner may also yield, with no stack)
+        assertThat(GoPprof.top(counts)).contains(new GoPprof.Row("20", "java.util.concurrent.locks.LockSupport.unpark"));
+        String delay = GoPprof.run(out, "-top", "-sample_index=delay", "-unit=ms");
+        assertThat(delay).contains("Type: delay");
+    }
+
+    @Test
+    void taskFilteredProfileHoldsOnlyTheTasksTime() throws Exception {
+        Path out = dir.resolve("order.pb.gz");
+        CliRun run = CliRun.of("pprof", "--kind=sleep", "--task=order", "-o", out.toString(), "--json", trace.toString());
+        JsonNode summary = JSON.readTree(run.out());
+        assertThat(summary.get("count").asLong()).isEqualTo(2);
+        assertThat(summary.get("nanos").asLong()).isEqualTo(blocked("stage-1", "sleep") + blocked("stage-2", "sleep"));
+    }
+
+    @Test
+    void badInputIsOneLineAndNonZero() {
+        CliRun kind = CliRun.of("pprof", "--kind=bogus", "-o", dir.resolve("x.pb.gz").toString(), trace.toString());
+        assertThat(kind.exitCode()).isEqualTo(1);
+        assertThat(kind.err().strip()).isEqualTo("jtrace: unknown profile kind \"bogus\" (expected sync, io, native, sleep or sched)");
+        CliRun sort = CliRun.of("threads", "--sort=speed", trace.toString());
+        assertThat(sort.exitCode()).isEqualTo(1);
+        assertThat(sort.err().strip()).startsWith("jtrace: unknown --sort key \"speed\"").doesNotContain("\n");
+        CliRun missing = CliRun.of("tasks", dir.resolve("missing.jtrace").toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err().strip()).isEqualTo("jtrace: no such file: " + dir.resolve("missing.jtrace"));
+        CliRun noOutput = CliRun.of("pprof", "--kind=sync", trace.toString());
+        assertThat(noOutput.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileThatIsNotATraceIsOneLine() throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.jtrace"), "hello");
+        for (String cmd : List.of("threads", "tasks", "regions")) {
+            CliRun run = CliRun.of(cmd, junk.toString());
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().strip()).startsWith("jtrace: not a valid trace").doesNotContain("\n");
+        }
+    }
+
+    private static void assertTop(String kind, String region, String expected) throws Exception {
+        Path out = dir.resolve(kind + (region == null ? "" : "-" + region) + ".pb.gz");
+        List<String> args = new ArrayList<>(List.of("pprof", "--kind=" + kind, "-o", out.toString()));
+        if (region != null) {
+            args.add("--region=" + region);
+        }
+        args.add(trace.toString());
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<GoPprof.Row> rows = GoPprof.top(GoPprof.run(out, "-top"));
+        assertThat(rows).as(kind).isNotEmpty();
+        assertThat(rows.get(0).function()).as(kind + " profile's top frame").startsWith(expected);
+    }
+
+    private static JsonNode byType(CliRun run, String type) {
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        for (JsonNode t : readJson(run.out())) {
+            if (t.get("type").asText().equals(type)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no type " + type + " in " + run.out());
+    }
+
+    private static JsonNode readJson(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
