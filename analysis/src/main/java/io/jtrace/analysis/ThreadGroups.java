@@ -1,28 +1,54 @@
 package io.jtrace.analysis;
 
 /**
- * How analyses group threads, the way Go's tools group goroutines: threads that do the same work
- * usually differ only in the numbers in their names ({@code pool-1-thread-3},
- * {@code ForkJoinPool-1-worker-2}), so a group is the name with every run of digits replaced by
- * {@code #} ({@code pool-#-thread-#}). Unnamed virtual threads (the common case) form the group
- * {@code virtual}; unnamed platform threads {@code unnamed}; a thread no table names
- * {@code thread ?}. {@link #byThread} keeps threads apart instead: name and id.
+ * How analyses group threads, the way Go's tools group goroutines by start function. Threads that
+ * do the same work usually differ only in the numbers in their names ({@code pool-1-thread-3},
+ * {@code ForkJoinPool-1-worker-2}): such a thread's group is its name with every run of digits
+ * replaced by {@code #} ({@code pool-#-thread-#}). Any other thread — a named one, a default-named
+ * {@code Thread-N}, an unnamed virtual thread — is grouped by its entry method where the analysis
+ * knows it (the outermost frame outside the JDK of its first stack), else by its name; unnamed
+ * virtual threads without one form the group {@code virtual}, unnamed platform threads
+ * {@code unnamed}, and a thread no table names {@code thread ?}. {@link #byThread} keeps threads
+ * apart instead: name and id.
  */
 public final class ThreadGroups {
     /** The rule, in one line, for help texts and reports. */
-    public static final String RULE = "threads are grouped by name with digit runs as # (pool-#-thread-#); "
-            + "unnamed virtual threads are \"virtual\", unnamed platform threads \"unnamed\"";
+    public static final String RULE = "threads with numbered names are grouped by name with digit runs as # "
+            + "(pool-#-thread-#); others by entry method where known, else by name; unnamed virtual threads "
+            + "\"virtual\", unnamed platform threads \"unnamed\"";
 
     private ThreadGroups() {}
 
-    /** The group of a thread with this name; {@code name} null means no table named the thread. */
+    /** The group of a thread whose entry method is not known; {@code name} null: no table named the thread. */
     public static String group(String name, boolean virtual) {
+        return group(name, virtual, null);
+    }
+
+    /** The group of a thread; {@code entry} is its entry method, or null if not known. */
+    public static String group(String name, boolean virtual, String entry) {
         if (name == null) {
-            return "thread ?";
+            return entry != null ? entry : "thread ?";
+        }
+        String pattern = digitsAsHash(name);
+        if (!pattern.equals(name) && !pattern.equals("Thread-#")) {
+            return pattern; // a pool's threads
+        }
+        if (entry != null) {
+            return entry;
         }
         if (name.isEmpty()) {
             return virtual ? "virtual" : "unnamed";
         }
+        return pattern;
+    }
+
+    /** One thread on its own: its name (or what {@link #group} calls a nameless one) and its id. */
+    public static String byThread(long threadId, String name, boolean virtual) {
+        String shown = name == null ? "thread ?" : name.isEmpty() ? (virtual ? "virtual" : "unnamed") : name;
+        return shown + " #" + threadId;
+    }
+
+    private static String digitsAsHash(String name) {
         StringBuilder b = new StringBuilder(name.length());
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
@@ -33,12 +59,6 @@ public final class ThreadGroups {
             }
         }
         return b.toString();
-    }
-
-    /** One thread on its own: its name (or what {@link #group} calls a nameless one) and its id. */
-    public static String byThread(long threadId, String name, boolean virtual) {
-        String shown = name == null ? "thread ?" : name.isEmpty() ? (virtual ? "virtual" : "unnamed") : name;
-        return shown + " #" + threadId;
     }
 
     private static boolean isDigit(char c) {

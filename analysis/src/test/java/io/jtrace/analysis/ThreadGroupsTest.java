@@ -28,6 +28,15 @@ class ThreadGroupsTest {
     }
 
     @Test
+    void threadsWithoutANumberedNameGoByTheirEntryMethodWhereKnown() {
+        assertThat(ThreadGroups.group("pool-1-thread-3", false, "app.Worker.run")).isEqualTo("pool-#-thread-#");
+        assertThat(ThreadGroups.group("Thread-7", false, "app.Worker.run")).isEqualTo("app.Worker.run");
+        assertThat(ThreadGroups.group("", true, "app.Handler.handle")).isEqualTo("app.Handler.handle");
+        assertThat(ThreadGroups.group("main", false, "app.Main.main")).isEqualTo("app.Main.main");
+        assertThat(ThreadGroups.group("Thread-7", false, null)).isEqualTo("Thread-#");
+    }
+
+    @Test
     void byThreadKeepsNameAndId() {
         assertThat(ThreadGroups.byThread(17, "pool-1-thread-3", false)).isEqualTo("pool-1-thread-3 #17");
         assertThat(ThreadGroups.byThread(99, "", true)).isEqualTo("virtual #99");

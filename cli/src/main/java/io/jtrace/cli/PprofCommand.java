@@ -64,7 +64,10 @@ final class PprofCommand implements Callable<Integer> {
             filter = filter.and(iv -> iv.inTaskOfType(task));
         }
         BlockingProfile profile = new BlockingProfile(k, filter);
-        TimelineSummary s = Timeline.read(file, profile);
+        TimelineSummary s;
+        try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
+            s = Timeline.read(file, progress.progress(), profile);
+        }
         String comment = "jtrace " + k.label() + " profile of " + file.getFileName()
                 + (region == null ? "" : " --region=" + region) + (task == null ? "" : " --task=" + task);
         try (OutputStream out = Files.newOutputStream(output)) {

@@ -29,7 +29,10 @@ final class RegionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RegionLatencies regions = new RegionLatencies();
-        TimelineSummary s = Timeline.read(file, regions);
+        TimelineSummary s;
+        try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
+            s = Timeline.read(file, progress.progress(), regions);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             LatencyReport.json(s, regions.byType().values(), false, out);

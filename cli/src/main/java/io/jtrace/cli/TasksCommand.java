@@ -30,7 +30,10 @@ final class TasksCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TaskLatencies tasks = new TaskLatencies();
-        TimelineSummary s = Timeline.read(file, tasks);
+        TimelineSummary s;
+        try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
+            s = Timeline.read(file, progress.progress(), tasks);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             LatencyReport.json(s, tasks.byType().values(), true, out);

@@ -1,7 +1,7 @@
 package io.jtrace.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.jtrace.analysis.threads.ThreadGroups;
+import io.jtrace.analysis.ThreadGroups;
 import io.jtrace.analysis.threads.ThreadTimes;
 import io.jtrace.analysis.timeline.Breakdown;
 import io.jtrace.analysis.timeline.ThreadDescription;
@@ -55,11 +55,15 @@ final class ThreadsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Comparator<Row> order = order(sort);
         ThreadTimes times = new ThreadTimes();
-        TimelineSummary s = Timeline.read(file, times);
+        TimelineSummary s;
+        try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
+            s = Timeline.read(file, progress.progress(), times);
+        }
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<Long, ThreadTimes.Times> e : times.byThread().entrySet()) {
             ThreadDescription d = s.threads().getOrDefault(e.getKey(), new ThreadDescription(e.getKey(), "", false, null));
-            rows.add(new Row(e.getKey(), d.name(), d.virtual(), ThreadGroups.groupOf(d), e.getValue().breakdown(),
+            rows.add(new Row(e.getKey(), d.name(), d.virtual(), ThreadGroups.group(d.name(), d.virtual(), d.entry()),
+                    e.getValue().breakdown(),
                     e.getValue().wokenBy(), 1));
         }
         if (groups) {

@@ -8,6 +8,7 @@ import io.jtrace.format.Generation;
 import io.jtrace.format.StackFrame;
 import io.jtrace.format.ThreadInfo;
 import io.jtrace.format.ThreadState;
+import io.jtrace.format.ReadProgress;
 import io.jtrace.format.TraceReader;
 import io.jtrace.format.WakerKind;
 
@@ -75,9 +76,15 @@ public final class Timeline {
 
     /** Reads {@code file}, delivering its intervals to every listener; throws on an invalid trace. */
     public static TimelineSummary read(Path file, TimelineListener... listeners) throws IOException {
+        return read(file, ReadProgress.NONE, listeners);
+    }
+
+    /** As {@link #read(Path, TimelineListener...)}, telling {@code progress} how far the read has got. */
+    public static TimelineSummary read(Path file, ReadProgress progress, TimelineListener... listeners)
+            throws IOException {
         TimelineListener all = listeners.length == 1 ? listeners[0] : new AllListeners(List.of(listeners));
         Timeline t = new Timeline(all);
-        try (TraceReader reader = TraceReader.open(file)) {
+        try (TraceReader reader = TraceReader.open(file, progress)) {
             long first = -1;
             long last = 0;
             long wallClockZero = 0;
