@@ -1,6 +1,7 @@
 package io.jtrace.analysis.wakeups;
 
 import io.jtrace.analysis.ThreadGroups;
+import io.jtrace.analysis.latency.LatencyHistogram;
 import io.jtrace.format.BlockReason;
 import io.jtrace.format.Event;
 import io.jtrace.format.Generation;
@@ -119,7 +120,7 @@ final class WakeupAnalysis {
                     .thenComparing(c -> String.join("\n", c.frames())));
             LatencyHistogram h = s.latency;
             list.add(new WakeEdge(en.getKey().waker(), en.getKey().wakee(), s.count, s.late, h.count(),
-                    h.percentile(0.5), h.percentile(0.99), h.max(), h.total(),
+                    h.percentile(0.5), h.percentile(0.99), h.max(), h.sum(),
                     List.copyOf(stacks.subList(0, Math.min(topStacks, stacks.size()))), stacks.size()));
         }
         list.sort(Comparator.comparingLong(WakeEdge::count).reversed()

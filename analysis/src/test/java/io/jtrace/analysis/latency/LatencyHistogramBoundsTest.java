@@ -1,11 +1,11 @@
-package io.jtrace.analysis.wakeups;
+package io.jtrace.analysis.latency;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-class LatencyHistogramTest {
+class LatencyHistogramBoundsTest {
     @Test
     void smallValuesAreExact() {
         LatencyHistogram h = new LatencyHistogram();
@@ -16,7 +16,7 @@ class LatencyHistogramTest {
         assertThat(h.percentile(0.99)).isEqualTo(10);
         assertThat(h.percentile(1.0)).isEqualTo(10);
         assertThat(h.count()).isEqualTo(10);
-        assertThat(h.total()).isEqualTo(55);
+        assertThat(h.sum()).isEqualTo(55);
         assertThat(h.max()).isEqualTo(10);
     }
 
@@ -31,7 +31,7 @@ class LatencyHistogramTest {
         assertThat((double) h.percentile(0.99)).isCloseTo(99_000_000, within(0.03 * 99_000_000));
         assertThat((double) h.percentile(0.001)).isCloseTo(100_000, within(0.03 * 100_000));
         assertThat(h.max()).isEqualTo(100_000_000);
-        assertThat(h.total()).isEqualTo(1_000L * 100_000 * 100_001 / 2);
+        assertThat(h.sum()).isEqualTo(1_000L * 100_000 * 100_001 / 2);
     }
 
     @Test
