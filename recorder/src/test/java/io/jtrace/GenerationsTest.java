@@ -25,7 +25,7 @@ class GenerationsTest {
     /** How far outside its generation's time span an event may lie (see assertSelfContained). */
     private static final long SCHEDULING_SLACK_NANOS = 100_000_000L;
 
-    /** Two platform and two virtual threads log (with stacks) until told to stop. */
+    /** Work for about {@code d}: as much as the machine does in that time. */
     private static void busyFor(Duration d) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         Thread timer = Thread.ofPlatform().start(() -> {
@@ -36,8 +36,22 @@ class GenerationsTest {
             }
             stop.set(true);
         });
+        work(n -> !stop.get());
+        timer.join();
+    }
+
+    /** A fixed amount of work, however slow the machine: {@code iterations} regions and logs per thread. */
+    private static void workFor(int iterations) throws Exception {
+        work(n -> n < iterations);
+    }
+
+    /**
+     * Two platform and two virtual threads each open a region, log (with stacks) and sleep 1 ms,
+     * while {@code goOn} holds for the iteration's number.
+     */
+    private static void work(java.util.function.IntPredicate goOn) throws Exception {
         TraceFiles.runThreads(2, 2, i -> {
-            for (int n = 0; !stop.get(); n++) {
+            for (int n = 0; goOn.test(n); n++) {
                 try (Region r = Trace.region("work-" + (n % 3))) {
                     Trace.log("n", i + ":" + n);
                 }
@@ -48,7 +62,6 @@ class GenerationsTest {
                 }
             }
         });
-        timer.join();
     }
 
     @Test
@@ -89,7 +102,7 @@ class GenerationsTest {
     void generationByteLimitSplitsTooEvenWithALongPeriod() throws Exception {
         int limit = 4096;
         byte[] trace = TraceFiles.recordToBytes(TraceOptions.defaults().withGenerationPeriod(Duration.ofHours(1))
-                .withBufferBytes(1024).withGenerationBytes(limit), () -> busyFor(Duration.ofMillis(300)));
+                .withBufferBytes(1024).withGenerationBytes(limit), () -> workFor(200)); // > 4 × 200 × 3 events: > 3 limits
 
         ReadBack rb = TraceFiles.readAll(trace);
 

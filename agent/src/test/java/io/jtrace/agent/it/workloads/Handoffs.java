@@ -21,7 +21,7 @@ public final class Handoffs {
             }
         });
         Thread producer = Thread.ofPlatform().name("producer").start(() -> {
-            Work.sleep(30);
+            Work.untilWaiting(consumer, 30);
             try {
                 queue.put("order-1");
             } catch (InterruptedException e) {
@@ -34,7 +34,7 @@ public final class Handoffs {
         CompletableFuture<String> future = new CompletableFuture<>();
         Thread getter = Thread.ofPlatform().name("getter").start(() -> System.out.println("got " + future.join()));
         Thread completer = Thread.ofPlatform().name("completer").start(() -> {
-            Work.sleep(30);
+            Work.untilWaiting(getter, 30);
             future.complete("result");
         });
         getter.join();
@@ -54,7 +54,7 @@ public final class Handoffs {
             }
             System.out.println("notified");
         });
-        Work.sleep(30);
+        Work.untilWaiting(notified, 30);
         synchronized (monitor) {
             ready[0] = true;
             monitor.notifyAll();
@@ -71,7 +71,7 @@ public final class Handoffs {
                 System.out.println("dozer interrupted");
             }
         });
-        Work.sleep(30);
+        Work.untilWaiting(dozer, 30);
         dozer.interrupt();
         dozer.join();
         Work.sleep(1500); // for the JVM's event stream to deliver who notified (see Monitors)

@@ -14,6 +14,21 @@ final class Work {
         }
     }
 
+    /**
+     * Waits until {@code t} is waiting (parked, in Object.wait, or sleeping), so that what the
+     * caller does next wakes a blocked thread however slow the machine: a fixed sleep alone lets a
+     * loaded machine start the waiter too late. Then waits {@code millis} more.
+     */
+    static void untilWaiting(Thread t, long millis) {
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            if (!t.isAlive()) {
+                throw new IllegalStateException(t.getName() + " ended before it waited");
+            }
+            sleep(1);
+        }
+        sleep(millis);
+    }
+
     static void await(CountDownLatch latch) {
         try {
             latch.await();
