@@ -75,6 +75,30 @@ class RecordCommandTest {
     }
 
     @Test
+    void theDemoRecordedWithTheAgentHasItsBlocksAsWellAsItsAnnotations(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("demo.jtrace");
+        CliRun run = CliRun.of("record", "-o", trace.toString(), "--",
+                "-cp", System.getProperty("java.class.path"), "io.jtrace.cli.demo.DemoWorkload", "100");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<BlockReason> reasons = new ArrayList<>();
+        long regions = 0;
+        try (TraceReader r = TraceReader.open(trace)) {
+            Generation g;
+            while ((g = r.next()) != null) {
+                for (Event e : g.events()) {
+                    if (e.type() == EventType.BLOCK) {
+                        reasons.add(BlockReason.ofCode(e.arg("reason")));
+                    } else if (e.type() == EventType.REGION_BEGIN) {
+                        regions++;
+                    }
+                }
+            }
+        }
+        assertThat(regions).isEqualTo(100 * 4); // validate, fetchInventory, process, price per order
+        assertThat(reasons).contains(BlockReason.QUEUE, BlockReason.SLEEP);
+    }
+
+    @Test
     void optionsMustNotSetTheFile(@TempDir Path dir) {
         CliRun run = CliRun.of("record", "-o", dir.resolve("x.jtrace").toString(), "--options", "file=/tmp/y",
                 "--", "-version");

@@ -37,6 +37,17 @@ public final class DemoWorkload {
         this.orders = orders;
     }
 
+    /**
+     * The demo as a program of its own, to record with the agent (every block, wake-up and mount,
+     * not only the annotations {@code jtrace demo} records in process):
+     * {@code ./jtrace record -o demo.jtrace -- -cp cli/target/jtrace-cli.jar io.jtrace.cli.demo.DemoWorkload [ORDERS]}.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Result r = new DemoWorkload(args.length > 0 ? Integer.parseInt(args[0]) : 2000).run();
+        System.out.printf("demo: %d orders processed by %d platform workers and %d virtual threads in %d ms%n",
+                r.orders(), r.platformWorkers(), r.virtualThreads(), r.millis());
+    }
+
     public Result run() throws InterruptedException {
         long start = System.nanoTime();
         BlockingQueue<Order> queue = new ArrayBlockingQueue<>(16);
