@@ -214,6 +214,14 @@ static inline uint64_t collections(void) {
     return __atomic_load_n((uint32_t *) (heap + total_collections), __ATOMIC_ACQUIRE);
 }
 
+/* The current thread's stack end, looked up once per thread; 0 if unknown. */
+static inline uintptr_t current_stack_end(void) {
+    if (stack_end == 0) {
+        stack_end = find_stack_end();
+    }
+    return stack_end;
+}
+
 /*
  * The fingerprint of the current thread's stack, or 0 where there is none that can be trusted:
  * the chain is deeper than max_frames, or (virtual thread) it does not reach the continuation
@@ -221,12 +229,9 @@ static inline uint64_t collections(void) {
  * in: the Java side moves it on when code may have been freed.
  */
 __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t virtual_thread, int64_t epoch) {
-    uintptr_t end = stack_end;
+    uintptr_t end = current_stack_end();
     if (end == 0) {
-        end = stack_end = find_stack_end();
-        if (end == 0) {
-            return 0;
-        }
+        return 0;
     }
     uintptr_t fp = (uintptr_t) __builtin_frame_address(0);
     uint64_t h = mix(0x6a74726163656670ULL ^ (uint64_t) epoch, collections());
@@ -267,12 +272,9 @@ __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t virtual_
  * number. For the Java side's start-up self-test.
  */
 __attribute__((noinline)) int32_t jtfp_frames(uint64_t *out, int32_t max) {
-    uintptr_t end = stack_end;
+    uintptr_t end = current_stack_end();
     if (end == 0) {
-        end = stack_end = find_stack_end();
-        if (end == 0) {
-            return 0;
-        }
+        return 0;
     }
     uintptr_t fp = (uintptr_t) __builtin_frame_address(0);
     int n = 0;
