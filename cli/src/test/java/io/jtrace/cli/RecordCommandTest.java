@@ -43,9 +43,9 @@ class RecordCommandTest {
     }
 
     /**
-     * {@code --preserve-frame-pointer} adds the JVM flag the fp stack tier needs: with it
-     * {@code stacks=fp} records, stacks included; without it fp refuses and the program runs
-     * untraced.
+     * {@code record} adds the JVM flag the fp stack tier needs by default: {@code stacks=fp} then
+     * records, stacks included; with {@code --no-preserve-frame-pointer} fp refuses and the program
+     * runs untraced.
      */
     @Test
     void preserveFramePointerLetsTheFpTierRecord(@TempDir Path dir) throws Exception {
@@ -53,7 +53,7 @@ class RecordCommandTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
                 && (arch.equals("amd64") || arch.equals("aarch64")), "no fp helper for this platform");
         Path with = dir.resolve("with.jtrace");
-        CliRun run = CliRun.of("record", "-o", with.toString(), "--preserve-frame-pointer", "--options", "stacks=fp",
+        CliRun run = CliRun.of("record", "-o", with.toString(), "--options", "stacks=fp",
                 "--", "-cp", System.getProperty("java.class.path"), Sleeper.class.getName());
         assertThat(run.exitCode()).isEqualTo(7);
         List<Event> sleeps = new ArrayList<>();
@@ -68,7 +68,7 @@ class RecordCommandTest {
         assertThat(sleeps).as("a sleep with its stack").isNotEmpty();
 
         Path without = dir.resolve("without.jtrace");
-        CliRun refused = CliRun.of("record", "-o", without.toString(), "--options", "stacks=fp",
+        CliRun refused = CliRun.of("record", "-o", without.toString(), "--no-preserve-frame-pointer", "--options", "stacks=fp",
                 "--", "-cp", System.getProperty("java.class.path"), Sleeper.class.getName());
         assertThat(refused.exitCode()).isEqualTo(7);
         assertThat(without).doesNotExist();

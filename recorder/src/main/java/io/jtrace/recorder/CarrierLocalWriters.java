@@ -63,6 +63,11 @@ final class CarrierLocalWriters extends Writers {
     }
 
     @Override
+    Writer home() {
+        return local.get();
+    }
+
+    @Override
     String strategy() {
         return "carrier-local writers";
     }

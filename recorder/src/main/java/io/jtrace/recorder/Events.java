@@ -220,6 +220,33 @@ public final class Events {
         }
     }
 
+    /**
+     * LockSupport.unpark entered: the current thread wakes {@code target}; the wake-up is written,
+     * with the waker's stack, by {@link #unparkReturned()} once the target is on its way.
+     */
+    public static void unparkEntered(Thread target) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.unparkEntered(target);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** LockSupport.unpark returns. */
+    public static void unparkReturned() {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.unparkReturned();
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
     /** The JDK wakes {@code target}: a timer, or a helper thread whose name must not stand for the waker. */
     public static void wokenBy(Thread target, WakerKind waker) {
         Recorder r = Recorder.active;

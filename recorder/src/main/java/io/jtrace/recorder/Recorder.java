@@ -214,7 +214,7 @@ public final class Recorder {
             }
         } else {
             if (w.current != t) {
-                ThreadRecord next = threads.get(t, ThreadState.RUNNING);
+                ThreadRecord next = self(t);
                 if (next.excluded && t == Thread.currentThread()) {
                     w.release();
                     return null; // a thread of the tracer's own (its late events are written as other threads)
@@ -290,6 +290,31 @@ public final class Recorder {
         ThreadRecord r = threads.get(t, ifNew);
         ensureStatus(w, r, w.now);
         return r;
+    }
+
+    /**
+     * The record of {@code t}: the current thread, or the virtual thread its carrier mounts or
+     * unmounts. Hooks come in runs from one thread on one carrier (a queue's take: context, park,
+     * return, context end), so a one-entry cache on the carrier answers most of them without the
+     * registry's map, whose table of all live threads is large and cold when virtual threads
+     * number in the hundred thousands.
+     */
+    private ThreadRecord self(Thread t) {
+        return self(t, ThreadState.RUNNING);
+    }
+
+    /** {@link #self(Thread)} for a thread that, if never seen, is in state {@code ifNew}. */
+    private ThreadRecord self(Thread t, ThreadState ifNew) {
+        Writer home = writers.home();
+        if (home == null) {
+            return threads.get(t, ifNew);
+        }
+        ThreadRecord c = home.lastRecord;
+        if (c == null || c.thread != t) {
+            c = threads.get(t, ifNew);
+            home.lastRecord = c;
+        }
+        return c;
     }
 
     /** The current stack in the tier's raw form (before the writer is taken: it may be slow). */
@@ -432,12 +457,16 @@ public final class Recorder {
     }
 
     void mount(Thread vthread) {
+        mount(threads.get(vthread, ThreadState.RUNNABLE));
+    }
+
+    private void mount(ThreadRecord r) {
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
         try {
-            ThreadRecord r = other(w, vthread, ThreadState.RUNNABLE);
+            ensureStatus(w, r, w.now);
             w.timed(EventType.MOUNT.code, w.now);
             w.varint(r.threadId);
             r.setState(ThreadState.RUNNING, 0);
@@ -452,7 +481,8 @@ public final class Recorder {
             return;
         }
         try {
-            ThreadRecord r = other(w, vthread, ThreadState.RUNNING);
+            ThreadRecord r = self(vthread); // the carrier just ran it
+            ensureStatus(w, r, w.now);
             w.timed(EventType.UNMOUNT.code, w.now);
             w.varint(r.threadId);
             w.varint(reason.code);
@@ -690,7 +720,7 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        ThreadRecord r = self(t);
         if (r.state == ThreadState.RUNNING.code || r.startPending) {
             block(r.contextReason != null ? r.contextReason : reason, blocker);
         }
@@ -706,9 +736,9 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        ThreadRecord r = self(t);
         long permit = r.permitFrom;
-        if (unblockIfBlocked(t, permit != 0 ? WakerKind.THREAD : fallback, permit)) {
+        if (unblockIfBlocked(r, permit != 0 ? WakerKind.THREAD : fallback, permit)) {
             r.permitFrom = 0;
         }
         if (r.state == ThreadState.RUNNABLE.code) {
@@ -722,19 +752,86 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        ThreadRecord self = threads.get(t, ThreadState.RUNNING);
+        wake(self(t), t, threads.find(target), target);
+    }
+
+    private void wake(ThreadRecord self, Thread t, ThreadRecord r, Thread target) {
         if (self.wakesForIo || self.excluded) {
             // the network woke it, not the poller thread; or the tracer's own thread did
-            unblockIfBlocked(target, WakerKind.UNKNOWN, 0);
-        } else if (!unblockIfBlocked(target, WakerKind.CURRENT, 0)) {
-            threads.get(target, ThreadState.RUNNING).permitFrom = t.threadId();
+            unblockIfBlocked(r, WakerKind.UNKNOWN, 0);
+        } else if (!unblockIfBlocked(r, WakerKind.CURRENT, 0)) {
+            (r != null ? r : threads.get(target, ThreadState.RUNNING)).permitFrom = t.threadId();
+        }
+    }
+
+    /**
+     * LockSupport.unpark entered: the current thread wakes {@code target}. Its UNBLOCK is written
+     * now, at this time, all but the stack: this thread keeps the writer, so the event stays
+     * whole and in this generation, and {@link #unparkReturned} adds the waker's stack after the
+     * target was unparked. A woken thread never waits for its waker's stack walk. (Where there is
+     * no stack to take, or the target was not blocked, the wake-up is written at once by
+     * {@link #wake}.)
+     */
+    void unparkEntered(Thread target) {
+        Thread t = Thread.currentThread();
+        if (t == backgroundThread) {
+            return;
+        }
+        ThreadRecord self = self(t);
+        if (self.pendingUnblock != null) {
+            finishUnblock(self, null); // an unpark whose exit did not run: never hold two writers
+        }
+        ThreadRecord r = threads.find(target);
+        if (self.wakesForIo || self.excluded || stacks == null || r == null || r.state != ThreadState.BLOCKED.code) {
+            wake(self, t, r, target);
+            return;
+        }
+        Writer w = begin(t, MAX_EVENT_BYTES + SWITCH_BYTES);
+        if (w == null) {
+            r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE); // event lost; the state still moves
+            return;
+        }
+        ensureStatus(w, r, w.now);
+        if (!r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE)) {
+            w.release(); // a timeout or another thread woke it first
+            return;
+        }
+        w.timed(EventType.UNBLOCK.code, w.now);
+        w.varint(r.threadId);
+        w.varint(WakerKind.CURRENT.code);
+        w.varint(0);
+        self.pendingUnblock = w; // the stack follows in unparkReturned
+    }
+
+    /** LockSupport.unpark returns: the pending UNBLOCK gets the waker's stack and the writer is released. */
+    void unparkReturned() {
+        Thread t = Thread.currentThread();
+        if (t == backgroundThread) {
+            return;
+        }
+        ThreadRecord self = self(t);
+        if (self.pendingUnblock != null) {
+            // The generation cannot end while the writer is held, so its tables are this event's.
+            // A stack new to the generation is interned under the table's lock, with the writer
+            // held: other threads of this carrier write into spare writers meanwhile.
+            finishUnblock(self, stacks.capture());
+        }
+    }
+
+    private void finishUnblock(ThreadRecord self, Object stack) {
+        Writer w = self.pendingUnblock;
+        self.pendingUnblock = null;
+        try {
+            w.varint(stack == null ? 0 : w.tables.stack(stack));
+        } finally {
+            w.release();
         }
     }
 
     /** {@code target} is woken by the JDK itself (a timer, the virtual-thread unblocker). */
     void wokenBy(Thread target, WakerKind waker) {
         if (Thread.currentThread() != backgroundThread) {
-            unblockIfBlocked(target, waker, 0);
+            unblockIfBlocked(threads.find(target), waker, 0);
         }
     }
 
@@ -744,8 +841,7 @@ public final class Recorder {
      * STATUS (which must show it blocked), so exactly one UNBLOCK is written. Returns whether this
      * call made the target runnable.
      */
-    private boolean unblockIfBlocked(Thread target, WakerKind waker, long wakerThread) {
-        ThreadRecord r = threads.find(target);
+    private boolean unblockIfBlocked(ThreadRecord r, WakerKind waker, long wakerThread) {
         if (r == null || r.state != ThreadState.BLOCKED.code) {
             return false; // a thread never seen blocking: nothing to undo
         }
@@ -763,10 +859,10 @@ public final class Recorder {
             // the generation moved on meanwhile: start over with its tables (ids are
             // never looked up while holding the writer: a lookup may wait on a lock)
             w.release();
-            return unblockIfBlocked(target, waker, wakerThread);
+            return unblockIfBlocked(r, waker, wakerThread);
         }
         try {
-            other(w, target, ThreadState.BLOCKED);
+            ensureStatus(w, r, w.now);
             if (!r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE)) {
                 return false;
             }
@@ -784,7 +880,7 @@ public final class Recorder {
      */
     void unmount(Thread vthread, UnmountReason reason, BlockReason blockedAs, StackWalker frozen) {
         if (reason == UnmountReason.BLOCK && blockedAs != BlockReason.NONE) {
-            ThreadRecord r = threads.get(vthread, ThreadState.RUNNING);
+            ThreadRecord r = self(vthread);
             if (r.state == ThreadState.RUNNING.code) {
                 CapturedStack st = frozen == null || stacks == null ? null : SlowStacks.walk(frozen, options.stackDepth());
                 long g = generation; // ids are looked up before the writer is taken
@@ -814,8 +910,9 @@ public final class Recorder {
      * (a path the agent does not instrument), its unblock is written first, waker unknown.
      */
     void mountWoken(Thread vthread) {
-        unblockIfBlocked(vthread, WakerKind.UNKNOWN, 0);
-        mount(vthread);
+        ThreadRecord r = self(vthread, ThreadState.RUNNABLE); // it runs on this carrier next
+        unblockIfBlocked(r, WakerKind.UNKNOWN, 0);
+        mount(r);
     }
 
     /** The current thread enters a blocking native call; nested calls record one. */
@@ -824,7 +921,7 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        ThreadRecord r = self(t);
         if (r.nativeDepth++ == 0 && (r.state == ThreadState.RUNNING.code || r.startPending)) {
             nativeBegin(what);
         }
@@ -836,7 +933,7 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        ThreadRecord r = self(t);
         if (r.nativeDepth > 0 && --r.nativeDepth == 0 && r.state == ThreadState.NATIVE.code) {
             nativeEnd();
         }
@@ -846,7 +943,7 @@ public final class Recorder {
     void wakingForIo(boolean on) {
         Thread t = Thread.currentThread();
         if (t != backgroundThread) {
-            threads.get(t, ThreadState.RUNNING).wakesForIo = on;
+            self(t).wakesForIo = on;
         }
     }
 
@@ -856,7 +953,7 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        ThreadRecord r = self(t);
         if (r.contextDepth++ == 0) {
             r.contextReason = reason;
         }
@@ -867,7 +964,7 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        ThreadRecord r = threads.get(t, ThreadState.RUNNING);
+        ThreadRecord r = self(t);
         if (r.contextDepth > 0 && --r.contextDepth == 0) {
             r.contextReason = null;
         }

@@ -43,6 +43,12 @@ final class ThreadRecord {
     int nativeDepth;
     /** Set while the thread wakes threads because their I/O is ready (the JDK's poller): owner thread only. */
     boolean wakesForIo;
+    /**
+     * Held from an unpark's entry to its exit: the writer whose last event is this thread's
+     * UNBLOCK of the unparked thread, all but its stack, which is taken after the unpark so that
+     * no woken thread waits for its waker's stack walk. Owner thread only.
+     */
+    Writer pendingUnblock;
     @SuppressWarnings("unused") // accessed through STATUS_GEN
     private volatile long statusGen = -1;
 
@@ -61,6 +67,11 @@ final class ThreadRecord {
     boolean claimStatus(long gen) {
         long g = (long) STATUS_GEN.getVolatile(this);
         return g < gen && STATUS_GEN.compareAndSet(this, g, gen);
+    }
+
+    /** Whether this thread's STATUS of generation {@code gen} is claimed (about to be or already written). */
+    boolean hasStatus(long gen) {
+        return (long) STATUS_GEN.getVolatile(this) >= gen;
     }
 
     /** Moves from {@code expected} to {@code next} if the thread is in {@code expected}; true if it did. */

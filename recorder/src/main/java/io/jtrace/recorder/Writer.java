@@ -53,6 +53,12 @@ final class Writer {
     GenerationTables tables;
     /** The record of {@link #current}. */
     ThreadRecord currentRecord;
+    /**
+     * The record of the thread that last acted on this carrier (itself, or a virtual thread it
+     * ran): the hooks' one-entry cache in front of the thread registry's map. Read and written
+     * only by this writer's own carrier thread, outside {@link #busy} (never on a spare writer).
+     */
+    ThreadRecord lastRecord;
     /** The timestamp of the event being written (set by {@code Recorder.begin}). */
     long now;
 

@@ -33,6 +33,13 @@ abstract class Writers {
     /** The current thread's writer, owned by the caller until {@link Writer#release}; null if busy. */
     abstract Writer acquire();
 
+    /**
+     * The current carrier's (or platform thread's) own writer, not acquired, or null where there
+     * is none (virtual threads without carrier-local storage). Only for its {@link Writer#lastRecord}
+     * cache, which nothing but the carrier's own OS thread touches.
+     */
+    abstract Writer home();
+
     /** A human-readable name of the strategy, for diagnostics. */
     abstract String strategy();
 
@@ -83,6 +90,11 @@ abstract class Writers {
                 }
             }
             return null;
+        }
+
+        @Override
+        Writer home() {
+            return Thread.currentThread().isVirtual() ? null : local.get();
         }
 
         @Override

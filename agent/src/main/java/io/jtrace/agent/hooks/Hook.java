@@ -10,6 +10,7 @@ enum Hook {
     RETURNED,
     SLEEP_RETURNED,
     UNPARK,
+    UNPARKED,
     INTERRUPT,
     SLEEP,
     OBJECT_WAIT,

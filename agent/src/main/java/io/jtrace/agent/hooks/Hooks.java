@@ -66,17 +66,37 @@ public final class Hooks {
         }
     }
 
-    /** LockSupport.unpark: the current thread wakes {@code target}. */
+    /**
+     * LockSupport.unpark entered: the current thread wakes {@code target}. Only claimed here; the
+     * wake-up and its stack are written by {@link #unparked()}, after the target was unparked.
+     */
     public static void unpark(Thread target) {
         if (Hook.UNPARK.off) {
             return;
         }
         try {
-            if (target != null) {
-                Events.wake(target);
+            if (target == null) {
+                return;
+            }
+            if (Hook.UNPARKED.off) {
+                Events.wake(target); // no exit hook to finish a deferred stack: all at once
+            } else {
+                Events.unparkEntered(target);
             }
         } catch (Throwable t) {
             Hook.UNPARK.failed(t);
+        }
+    }
+
+    /** LockSupport.unpark returns: the woken thread is on its way; now the waker's stack is taken. */
+    public static void unparked() {
+        if (Hook.UNPARKED.off) {
+            return;
+        }
+        try {
+            Events.unparkReturned();
+        } catch (Throwable t) {
+            Hook.UNPARKED.failed(t);
         }
     }
 

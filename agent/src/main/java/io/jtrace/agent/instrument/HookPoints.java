@@ -40,7 +40,7 @@ public final class HookPoints {
         p.add(new HookPoint(LOCK_SUPPORT, "parkNanos", "(J)V", PARK_NO_BLOCKER, RETURNED, "park"));
         p.add(new HookPoint(LOCK_SUPPORT, "parkUntil", "(J)V", PARK_NO_BLOCKER, RETURNED, "park"));
         p.add(new HookPoint(LOCK_SUPPORT, "unpark", "(Ljava/lang/Thread;)V",
-                call("unpark", "(Ljava/lang/Thread;)V", FIRST), null, "park"));
+                call("unpark", "(Ljava/lang/Thread;)V", FIRST), call("unparked", "()V"), "park"));
         // blocking queues: their parks are "queue" waits, not plain condition waits
         for (String q : List.of("java/util/concurrent/ArrayBlockingQueue", "java/util/concurrent/LinkedBlockingQueue",
                 "java/util/concurrent/PriorityBlockingQueue", "java/util/concurrent/DelayQueue")) {
