@@ -13,7 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ThreadRegistry {
     private final ConcurrentHashMap<Thread, ThreadRecord> records = new ConcurrentHashMap<>();
-    /** The same records by thread id, for events the JDK reports by id after the fact. */
+    /**
+     * The records of platform threads by thread id, for the events the JDK reports by id after the
+     * fact (monitor contention, Object.wait notifiers: never of virtual threads). Virtual threads
+     * stay out: a hundred thousand of them a second would cost a boxed key and a map insert each.
+     */
     private final ConcurrentHashMap<Long, ThreadRecord> byId = new ConcurrentHashMap<>();
     /**
      * Records of terminated platform threads, kept some generations for the monitor waits the
@@ -36,12 +40,14 @@ final class ThreadRegistry {
         }
         return records.computeIfAbsent(t, k -> {
             ThreadRecord created = new ThreadRecord(k, initial);
-            byId.put(created.threadId, created);
+            if (!created.virtual) {
+                byId.put(created.threadId, created); // the JDK reports late facts of platform threads only
+            }
             return created;
         });
     }
 
-    /** The record of the thread with this id, or null if the recorder has not seen it. */
+    /** The record of the platform thread with this id, or null if the recorder has not seen it. */
     ThreadRecord findById(long threadId) {
         ThreadRecord r = byId.get(threadId);
         return r != null ? r : recentlyEnded.get(threadId);
