@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The overhead suite: builds the agent and the suite, then runs every workload without tracing,
-# with jtrace, JFR and async-profiler, interleaved, and writes bench/target/overhead/results.md.
-# Options: --quick, --rounds N, --workloads a,b, --configs a,b, … (--help). See docs/performance.md.
+# with jtrace, JFR and async-profiler, interleaved in rounds (default 11), and writes
+# bench/target/overhead/results.md: CPU per op and throughput against no tracing, medians of the
+# per-round ratios with 95 % bootstrap intervals, and the machine's load during the runs.
+# --profile instead runs each workload once under jtrace with async-profiler and writes
+# profile.md: the tracer's share of the CPU samples and where it enters the tracer.
+# Options: --quick, --rounds N, --workloads a,b, --configs a,b, --profile, … (--help). See docs/performance.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../scripts/find-jdk.sh

@@ -53,7 +53,7 @@ final class ChildRunner {
     }
 
     RunResult run(int round, String workload, Config config) throws IOException, InterruptedException {
-        double load = LoadAverage.oneMinute();
+        double loadAtStart = LoadAverage.oneMinute();
         Path recording = workDir.resolve(workload + "-" + config.name() + "-r" + round + config.fileSuffix());
         Files.deleteIfExists(recording);
         long t0 = System.nanoTime();
@@ -61,13 +61,15 @@ final class ChildRunner {
                 ? runJetty(round, config, recording)
                 : runSingle(round, workload, config, recording);
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        // before reading the recording: the suite's own parsing is not the run's load
+        double loadAtEnd = LoadAverage.oneMinute();
         try {
             if (outcome.error != null) {
-                return RunResult.failed(round, workload, config.name(), elapsed, load, outcome.error);
+                return RunResult.failed(round, workload, config.name(), elapsed, loadAtStart, loadAtEnd, outcome.error);
             }
             String notTracing = outcome.stderrProblem();
             if (notTracing != null) {
-                return RunResult.failed(round, workload, config.name(), elapsed, load, notTracing);
+                return RunResult.failed(round, workload, config.name(), elapsed, loadAtStart, loadAtEnd, notTracing);
             }
             Result r = Result.parse(outcome.resultLine);
             long events = -1;
@@ -77,7 +79,7 @@ final class ChildRunner {
                 case NONE -> { }
                 case JTRACE -> {
                     if (!Files.isRegularFile(recording)) {
-                        return RunResult.failed(round, workload, config.name(), elapsed, load, "no trace file written");
+                        return RunResult.failed(round, workload, config.name(), elapsed, loadAtStart, loadAtEnd, "no trace file written");
                     }
                     TraceStats stats = TraceStats.of(recording);
                     events = stats.totalEvents();
@@ -86,14 +88,14 @@ final class ChildRunner {
                 }
                 case JFR -> {
                     if (!Files.isRegularFile(recording)) {
-                        return RunResult.failed(round, workload, config.name(), elapsed, load, "no recording file written");
+                        return RunResult.failed(round, workload, config.name(), elapsed, loadAtStart, loadAtEnd, "no recording file written");
                     }
                     bytes = Files.size(recording);
                     events = countJfrEvents(recording);
                 }
             }
             return new RunResult(round, workload, config.name(), r.opsPerSec, r.p99Micros, r.cpuMicrosPerOp, events, lost, bytes,
-                    outcome.recordedSeconds, load, null, outcome.note);
+                    outcome.recordedSeconds, loadAtStart, loadAtEnd, null, outcome.note);
         } finally {
             if (!keep) {
                 Files.deleteIfExists(recording);

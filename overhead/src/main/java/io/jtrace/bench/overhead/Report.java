@@ -4,28 +4,33 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The suite's numbers. Each round runs every configuration once per workload, so a
- * configuration's throughput is divided by the baseline's of the same round and workload
- * (runs close in time see the same machine load); the overhead is 1 − the median of those
- * ratios, the spread is their min…max, and the geomean is over the workloads' median ratios.
+ * configuration's run is divided by the baseline's of the same round and workload (runs close in
+ * time see the same machine load). A figure is the median of those per-round ratios, as a change
+ * in % (ratio − 1), with a 95 % bootstrap interval over the rounds; the geomean is over the
+ * workloads' medians, its interval from resampling every workload's rounds. CPU time per
+ * operation comes first: on a shared machine throughput mostly measures how much CPU a run got.
  */
 final class Report {
+    /** Below this many rounds a bootstrap interval is the data itself, not an interval: shown as –. */
+    static final int MIN_ROUNDS_FOR_INTERVAL = 3;
+    /** The change a workload may show before it counts against the tracer in the summary. */
+    static final double THRESHOLD_PERCENT = 3;
+
     private final SuiteOptions options;
     private final List<Config> configs;
     private final List<String> leftOut;
     private final List<RunResult> results;
     private final String command;
     private final long minutes;
+    private final Bootstrap bootstrap;
 
     Report(SuiteOptions options, List<Config> configs, List<String> leftOut, List<RunResult> results, String command, long minutes) {
         this.options = options;
@@ -34,14 +39,30 @@ final class Report {
         this.results = results;
         this.command = command;
         this.minutes = minutes;
+        this.bootstrap = new Bootstrap(Bootstrap.RESAMPLES, options.seed());
     }
 
-    /** Overhead of one configuration on one workload. NaN where no round had both runs. */
-    record Cell(String workload, String config, int rounds, double medianOpsPerSec, double medianRatio, double minRatio,
-                double maxRatio, double p99Ratio, double cpuRatio, double cpuMinRatio, double cpuMaxRatio, double eventsPerSec, double bytesPerSec, double bytesPerEvent,
-                long lostEvents, int failed, int hung) {
-        double overheadPercent() {
-            return (1 - medianRatio) * 100;
+    /**
+     * One configuration on one workload: per-round ratios to the baseline (throughput and CPU per
+     * op) and what is derived from them. Medians are NaN where no round had both runs.
+     */
+    record Cell(String workload, String config, double[] opsRatios, double[] cpuRatios, Bootstrap.Interval opsInterval,
+                Bootstrap.Interval cpuInterval, double medianOpsPerSec, double p99Ratio, double eventsPerSec,
+                double bytesPerSec, double bytesPerEvent, long lostEvents, int failed, int hung) {
+        int rounds() {
+            return opsRatios.length;
+        }
+
+        double opsRatio() {
+            return Bootstrap.median(opsRatios);
+        }
+
+        double cpuRatio() {
+            return Bootstrap.median(cpuRatios);
+        }
+
+        double cpuDeltaPercent() {
+            return (cpuRatio() - 1) * 100;
         }
     }
 
@@ -56,43 +77,38 @@ final class Report {
     }
 
     private Cell cell(String workload, String config) {
-        List<Double> ratios = new ArrayList<>();
-        List<Double> p99Ratios = new ArrayList<>();
-        List<Double> cpuRatios = new ArrayList<>();
-        List<RunResult> mine = new ArrayList<>();
-        int failed = 0;
-        for (RunResult r : results) {
-            if (!r.workload().equals(workload) || !r.config().equals(config)) {
-                continue;
-            }
-            if (!r.ok()) {
-                failed++;
-                continue;
-            }
-            mine.add(r);
-            Optional<RunResult> base = results.stream().filter(b -> b.ok() && b.round() == r.round()
-                    && b.workload().equals(workload) && b.config().equals("none")).findFirst();
-            if (base.isPresent()) {
-                ratios.add(r.opsPerSec() / base.get().opsPerSec());
-                if (!Double.isNaN(r.p99Micros()) && !Double.isNaN(base.get().p99Micros())) {
-                    p99Ratios.add(r.p99Micros() / base.get().p99Micros());
-                }
-                if (!Double.isNaN(r.cpuMicrosPerOp()) && !Double.isNaN(base.get().cpuMicrosPerOp())) {
-                    cpuRatios.add(r.cpuMicrosPerOp() / base.get().cpuMicrosPerOp());
-                }
-            }
-        }
+        List<RunResult> mine = results.stream().filter(r -> r.ok() && r.workload().equals(workload) && r.config().equals(config)).toList();
+        int failed = (int) results.stream().filter(r -> !r.ok() && r.workload().equals(workload) && r.config().equals(config)).count();
+        double[] ops = pairedRatios(workload, config, "none", RunResult::opsPerSec);
+        double[] cpu = pairedRatios(workload, config, "none", RunResult::cpuMicrosPerOp);
+        double[] p99 = pairedRatios(workload, config, "none", RunResult::p99Micros);
         long lost = mine.stream().mapToLong(RunResult::lostEvents).filter(l -> l >= 0).sum();
-        return new Cell(workload, config, ratios.size(), median(mine, RunResult::opsPerSec), median(ratios),
-                ratios.stream().mapToDouble(d -> d).min().orElse(Double.NaN),
-                ratios.stream().mapToDouble(d -> d).max().orElse(Double.NaN), median(p99Ratios), median(cpuRatios),
-                cpuRatios.stream().mapToDouble(d -> d).min().orElse(Double.NaN),
-                cpuRatios.stream().mapToDouble(d -> d).max().orElse(Double.NaN),
+        return new Cell(workload, config, ops, cpu, interval(ops), interval(cpu),
+                median(mine, RunResult::opsPerSec), Bootstrap.median(p99),
                 median(mine.stream().filter(r -> r.events() >= 0).toList(), r -> r.events() / r.elapsedSeconds()),
                 median(mine.stream().filter(r -> r.bytes() >= 0).toList(), r -> r.bytes() / r.elapsedSeconds()),
                 median(mine.stream().filter(r -> r.events() > 0).toList(), r -> (double) r.bytes() / r.events()),
                 mine.stream().anyMatch(r -> r.lostEvents() >= 0) ? lost : -1, failed,
                 (int) mine.stream().filter(r -> r.note() != null).count());
+    }
+
+    /** {@code metric} of config's good runs ÷ base's good run of the same round, where both have it. */
+    double[] pairedRatios(String workload, String config, String base, ToDoubleFunction<RunResult> metric) {
+        Map<Integer, Double> baseline = new TreeMap<>();
+        for (RunResult r : results) {
+            if (r.ok() && r.workload().equals(workload) && r.config().equals(base) && !Double.isNaN(metric.applyAsDouble(r))) {
+                baseline.putIfAbsent(r.round(), metric.applyAsDouble(r));
+            }
+        }
+        return results.stream()
+                .filter(r -> r.ok() && r.workload().equals(workload) && r.config().equals(config)
+                        && baseline.containsKey(r.round()) && !Double.isNaN(metric.applyAsDouble(r)))
+                .mapToDouble(r -> metric.applyAsDouble(r) / baseline.get(r.round()))
+                .toArray();
+    }
+
+    private Bootstrap.Interval interval(double[] ratios) {
+        return ratios.length < MIN_ROUNDS_FOR_INTERVAL ? Bootstrap.Interval.NONE : bootstrap.medianInterval(ratios);
     }
 
     String markdown() {
@@ -106,11 +122,7 @@ final class Report {
                 options.rounds(), options.warmupMs() / 1e3, options.measureMs() / 1e3, options.heap(), options.heap(), options.jettyConnections()));
         md.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
                 .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs; ").append(cpuModel()).append('\n');
-        double[] loads = results.stream().mapToDouble(RunResult::loadAverage).filter(d -> !Double.isNaN(d)).sorted().toArray();
-        if (loads.length > 0) {
-            md.append(String.format(Locale.ROOT, "- 1-minute load average at the runs' starts: min %.2f, median %.2f, max %.2f%n",
-                    loads[0], loads[loads.length / 2], loads[loads.length - 1]));
-        }
+        md.append(LoadAverage.describe(results, Runtime.getRuntime().availableProcessors()));
         for (String l : leftOut) {
             md.append("- Left out: ").append(l).append('\n');
         }
@@ -119,50 +131,31 @@ final class Report {
             md.append("- Failed runs: ").append(failures).append(" (see runs.csv)\n");
         }
         md.append('\n');
-        md.append("Overhead = 1 − throughput ÷ the `none` run's of the same round: median over rounds, then min…max. "
-                + "p99 = the median change of the request latency's 99th percentile. CPU/op = the change of the measured JVM's CPU time "
-                + "(all its threads, a tracer's included) per operation in the measured window, against the same round's `none`: "
-                + "less sensitive than throughput to other processes taking CPUs. Events/s and bytes/s are per second "
-                + "of the recorded JVM's life (start-up and warm-up included).\n\n");
-        md.append("| workload | config | ops/s (median) | overhead % | spread % (min…max) | p99 Δ % | CPU/op Δ % (min…max) | events/s | KB/s | B/event | lost | runs |\n");
-        md.append("|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|---|\n");
+        md.append("Every Δ is the median over rounds of (run ÷ the same round's `none` run) − 1, in %; [a, b] is its 95 % "
+                + "bootstrap interval over the rounds (" + String.format(Locale.ROOT, "%,d", Bootstrap.RESAMPLES) + " resamples, seed "
+                + options.seed() + "; – below "
+                + MIN_ROUNDS_FOR_INTERVAL + " rounds). CPU/op = the measured JVM's CPU time (all its threads, a tracer's included) "
+                + "per operation in the measured window: the primary figure, as it is less sensitive than throughput to other "
+                + "processes taking CPUs; + is more CPU per op. Throughput Δ: − is fewer ops/s. p99 = the request latency's "
+                + "99th percentile. Events/s and bytes/s are per second of the recorded JVM's life (start-up and warm-up "
+                + "included).\n\n");
+        md.append("| workload | config | CPU/op Δ % [95 % CI] | throughput Δ % [95 % CI] | ops/s (median) | p99 Δ % | events/s | KB/s | B/event | lost | runs |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Cell c : cells) {
             boolean base = c.config().equals("none");
             md.append("| ").append(c.workload()).append(" | ").append(c.config()).append(" | ")
+                    .append(base ? "–" : delta(c.cpuRatio(), c.cpuInterval())).append(" | ")
+                    .append(base ? "–" : delta(c.opsRatio(), c.opsInterval())).append(" | ")
                     .append(fmt(c.medianOpsPerSec(), "%,.0f")).append(" | ")
-                    .append(base ? "–" : fmt(c.overheadPercent(), "%+.1f")).append(" | ")
-                    .append(base || Double.isNaN(c.minRatio()) ? "–" : fmt((1 - c.maxRatio()) * 100, "%+.1f") + " … " + fmt((1 - c.minRatio()) * 100, "%+.1f"))
-                    .append(" | ").append(base ? "–" : fmt((c.p99Ratio() - 1) * 100, "%+.0f")).append(" | ")
-                    .append(base || Double.isNaN(c.cpuRatio()) ? "–" : fmt((c.cpuRatio() - 1) * 100, "%+.1f") + " ("
-                            + fmt((c.cpuMinRatio() - 1) * 100, "%+.1f") + " … " + fmt((c.cpuMaxRatio() - 1) * 100, "%+.1f") + ")")
-                    .append(" | ")
+                    .append(base ? "–" : fmt((c.p99Ratio() - 1) * 100, "%+.0f")).append(" | ")
                     .append(fmt(c.eventsPerSec(), "%,.0f")).append(" | ").append(fmt(c.bytesPerSec() / 1024, "%,.0f")).append(" | ")
                     .append(fmt(c.bytesPerEvent(), "%.1f")).append(" | ").append(c.lostEvents() < 0 ? "–" : Long.toString(c.lostEvents()))
                     .append(" | ").append(c.rounds())
                     .append(c.failed() > 0 ? ", " + c.failed() + " failed" : "")
                     .append(c.hung() > 0 ? ", " + c.hung() + " hung at exit" : "").append(" |\n");
         }
-        md.append("\n| config | geomean overhead % | worst workload | workloads > 3 % | geomean CPU/op Δ % | worst CPU/op Δ |\n"
-                + "|---|---:|---|---:|---:|---|\n");
-        for (Config config : configs) {
-            if (config.name().equals("none")) {
-                continue;
-            }
-            List<Cell> mine = cells.stream().filter(c -> c.config().equals(config.name()) && !Double.isNaN(c.medianRatio())).toList();
-            double logSum = mine.stream().mapToDouble(c -> Math.log(c.medianRatio())).sum();
-            double geomean = mine.isEmpty() ? Double.NaN : Math.exp(logSum / mine.size());
-            Cell worst = mine.stream().max((a, b) -> Double.compare(a.overheadPercent(), b.overheadPercent())).orElse(null);
-            long over3 = mine.stream().filter(c -> c.overheadPercent() > 3).count();
-            md.append("| ").append(config.name()).append(" | ").append(fmt((1 - geomean) * 100, "%+.2f")).append(" | ")
-                    .append(worst == null ? "–" : worst.workload() + " " + fmt(worst.overheadPercent(), "%+.1f")).append(" | ")
-                    .append(over3).append(" of ").append(mine.size()).append(" | ");
-            List<Cell> cpu = mine.stream().filter(c -> !Double.isNaN(c.cpuRatio())).toList();
-            double cpuGeomean = cpu.isEmpty() ? Double.NaN : Math.exp(cpu.stream().mapToDouble(c -> Math.log(c.cpuRatio())).sum() / cpu.size());
-            Cell cpuWorst = cpu.stream().max((a, b) -> Double.compare(a.cpuRatio(), b.cpuRatio())).orElse(null);
-            md.append(fmt((cpuGeomean - 1) * 100, "%+.2f")).append(" | ")
-                    .append(cpuWorst == null ? "–" : cpuWorst.workload() + " " + fmt((cpuWorst.cpuRatio() - 1) * 100, "%+.1f")).append(" |\n");
-        }
-        pfpLines(cells, md);
+        summary(cells, md);
+        pfpLines(md);
         problems(md);
         md.append("\nConfigurations:\n\n");
         for (Config c : configs) {
@@ -171,27 +164,49 @@ final class Report {
         return md.toString();
     }
 
+    /** Per configuration, over the workloads: geomeans with intervals, the worst workload, how many exceed the threshold. */
+    private void summary(List<Cell> cells, StringBuilder md) {
+        md.append(String.format(Locale.ROOT, "%n| config | geomean CPU/op Δ %% [95 %% CI] | geomean throughput Δ %% [95 %% CI] "
+                + "| worst workload (CPU/op Δ %%) | workloads > +%.0f %% CPU/op |%n|---|---:|---:|---|---|%n", THRESHOLD_PERCENT));
+        for (Config config : configs) {
+            if (config.name().equals("none")) {
+                continue;
+            }
+            List<Cell> mine = cells.stream().filter(c -> c.config().equals(config.name())).toList();
+            List<double[]> cpu = mine.stream().map(Cell::cpuRatios).toList();
+            List<double[]> ops = mine.stream().map(Cell::opsRatios).toList();
+            List<Cell> measured = mine.stream().filter(c -> c.cpuRatios().length > 0).toList();
+            Cell worst = measured.stream().max((a, b) -> Double.compare(a.cpuRatio(), b.cpuRatio())).orElse(null);
+            long over = measured.stream().filter(c -> c.cpuDeltaPercent() > THRESHOLD_PERCENT).count();
+            // the claim "above the threshold" only stands where the whole interval is above it
+            long surelyOver = measured.stream()
+                    .filter(c -> !Double.isNaN(c.cpuInterval().low()) && (c.cpuInterval().low() - 1) * 100 > THRESHOLD_PERCENT).count();
+            md.append("| ").append(config.name()).append(" | ")
+                    .append(delta(Bootstrap.geomeanOfMedians(cpu), geomeanInterval(cpu))).append(" | ")
+                    .append(delta(Bootstrap.geomeanOfMedians(ops), geomeanInterval(ops))).append(" | ")
+                    .append(worst == null ? "–" : worst.workload() + " " + fmt(worst.cpuDeltaPercent(), "%+.1f")).append(" | ")
+                    .append(over).append(" of ").append(measured.size())
+                    .append(" (").append(surelyOver).append(" with the whole CI above) |\n");
+        }
+    }
+
+    private Bootstrap.Interval geomeanInterval(List<double[]> perWorkload) {
+        boolean enough = perWorkload.stream().filter(v -> v.length > 0).allMatch(v -> v.length >= MIN_ROUNDS_FOR_INTERVAL);
+        return enough ? bootstrap.geomeanInterval(perWorkload) : Bootstrap.Interval.NONE;
+    }
+
     /** The fp tier against a baseline with the same -XX:+PreserveFramePointer, so the flag's own cost is apart. */
-    private void pfpLines(List<Cell> cells, StringBuilder md) {
+    private void pfpLines(StringBuilder md) {
         if (configs.stream().noneMatch(c -> c.name().equals("jtrace-fp")) || configs.stream().noneMatch(c -> c.name().equals("none-pfp"))) {
             return;
         }
-        md.append("\n| workload | jtrace-fp vs none-pfp overhead % |\n|---|---:|\n");
+        md.append("\n| workload | jtrace-fp vs none-pfp: CPU/op Δ % [95 % CI] | throughput Δ % [95 % CI] |\n|---|---:|---:|\n");
         for (String w : options.workloads()) {
-            Map<Integer, Double> pfp = new TreeMap<>();
-            Map<Integer, Double> fp = new TreeMap<>();
-            for (RunResult r : results) {
-                if (r.ok() && r.workload().equals(w) && r.config().equals("none-pfp")) {
-                    pfp.put(r.round(), r.opsPerSec());
-                } else if (r.ok() && r.workload().equals(w) && r.config().equals("jtrace-fp")) {
-                    fp.put(r.round(), r.opsPerSec());
-                }
-            }
-            double[] ratios = fp.entrySet().stream().filter(e -> pfp.containsKey(e.getKey()))
-                    .mapToDouble(e -> e.getValue() / pfp.get(e.getKey())).sorted().toArray();
-            md.append("| ").append(w).append(" | ").append(fmt((1 - medianOf(ratios)) * 100, "%+.1f")).append(" |\n");
+            double[] cpu = pairedRatios(w, "jtrace-fp", "none-pfp", RunResult::cpuMicrosPerOp);
+            double[] ops = pairedRatios(w, "jtrace-fp", "none-pfp", RunResult::opsPerSec);
+            md.append("| ").append(w).append(" | ").append(delta(Bootstrap.median(cpu), interval(cpu))).append(" | ")
+                    .append(delta(Bootstrap.median(ops), interval(ops))).append(" |\n");
         }
-        Objects.requireNonNull(cells);
     }
 
     /** Every distinct failure and note, per configuration: where a tool broke, the table must say so. */
@@ -212,6 +227,15 @@ final class Report {
         seen.forEach((k, n) -> md.append("- ").append(k.length() > 400 ? k.substring(0, 400) + "…" : k).append(" (").append(n).append("×)\n"));
     }
 
+    /** A ratio as "+4.2 [+1.0, +7.9]": the change in % and its interval, or the change alone without one. */
+    static String delta(double ratio, Bootstrap.Interval interval) {
+        String point = fmt((ratio - 1) * 100, "%+.1f");
+        if (Double.isNaN(ratio) || Double.isNaN(interval.low())) {
+            return point;
+        }
+        return point + " [" + fmt((interval.low() - 1) * 100, "%+.1f") + ", " + fmt((interval.high() - 1) * 100, "%+.1f") + "]";
+    }
+
     private static String cpuModel() {
         try {
             for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
@@ -225,25 +249,11 @@ final class Report {
         return System.getProperty("os.arch");
     }
 
-    private static String fmt(double v, String format) {
+    static String fmt(double v, String format) {
         return Double.isNaN(v) || Double.isInfinite(v) ? "–" : String.format(Locale.ROOT, format, v);
     }
 
-    private static double median(List<Double> values) {
-        return medianOf(values.stream().mapToDouble(d -> d).sorted().toArray());
-    }
-
     private static <T> double median(List<T> values, ToDoubleFunction<T> f) {
-        return medianOf(values.stream().mapToDouble(f).sorted().toArray());
-    }
-
-    static double medianOf(double[] sorted) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = sorted.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        return Bootstrap.median(values.stream().mapToDouble(f).toArray());
     }
 }

@@ -4,29 +4,33 @@ import java.util.Locale;
 
 /**
  * One run of one workload under one configuration. {@code events}, {@code lostEvents} are -1
- * where they are not known; {@code error} is null for a good run.
+ * where they are not known; {@code error} is null for a good run. The load averages (1 minute,
+ * NaN where the OS does not tell) are read just before the run's first JVM starts and just after
+ * its last one exits: they show whether something else wanted the CPUs meanwhile.
  */
 record RunResult(int round, String workload, String config, double opsPerSec, double p99Micros, double cpuMicrosPerOp,
-                 long events, long lostEvents, long bytes, double elapsedSeconds, double loadAverage, String error,
+                 long events, long lostEvents, long bytes, double elapsedSeconds, double loadAtStart, double loadAtEnd, String error,
                  String note) {
 
     boolean ok() {
         return error == null;
     }
 
-    static RunResult failed(int round, String workload, String config, double elapsedSeconds, double load, String error) {
-        return new RunResult(round, workload, config, Double.NaN, Double.NaN, Double.NaN, -1, -1, -1, elapsedSeconds, load, error, null);
+    static RunResult failed(int round, String workload, String config, double elapsedSeconds, double loadAtStart,
+                            double loadAtEnd, String error) {
+        return new RunResult(round, workload, config, Double.NaN, Double.NaN, Double.NaN, -1, -1, -1, elapsedSeconds,
+                loadAtStart, loadAtEnd, error, null);
     }
 
     static String csvHeader() {
-        return "round,workload,config,opsPerSec,p99Micros,cpuMicrosPerOp,events,lostEvents,bytes,elapsedSeconds,loadAverage1m,error,note";
+        return "round,workload,config,opsPerSec,p99Micros,cpuMicrosPerOp,events,lostEvents,bytes,elapsedSeconds,loadAverage1mStart,loadAverage1mEnd,error,note";
     }
 
     String csv() {
-        return String.format(Locale.ROOT, "%d,%s,%s,%.1f,%s,%s,%d,%d,%d,%.3f,%.2f,%s,%s", round, workload, config, opsPerSec,
+        return String.format(Locale.ROOT, "%d,%s,%s,%.1f,%s,%s,%d,%d,%d,%.3f,%.2f,%.2f,%s,%s", round, workload, config, opsPerSec,
                 Double.isNaN(p99Micros) ? "" : String.format(Locale.ROOT, "%.1f", p99Micros),
                 Double.isNaN(cpuMicrosPerOp) ? "" : String.format(Locale.ROOT, "%.4f", cpuMicrosPerOp), events, lostEvents, bytes,
-                elapsedSeconds, loadAverage, quote(error), quote(note));
+                elapsedSeconds, loadAtStart, loadAtEnd, quote(error), quote(note));
     }
 
     private static String quote(String s) {

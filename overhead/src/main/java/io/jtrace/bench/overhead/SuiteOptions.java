@@ -6,7 +6,10 @@ import java.util.List;
 
 /** The suite's command line. Bad input: an IllegalArgumentException whose message is the one line to print. */
 record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> workloads, List<String> configs,
-                    Path out, boolean keep, long seed, int jettyConnections, String heap) {
+                    Path out, boolean keep, long seed, int jettyConnections, String heap, boolean profile) {
+
+    /** 11 rounds: enough for a bootstrap interval of the median that is not just the extreme rounds. */
+    static final int DEFAULT_ROUNDS = 11;
 
     static final List<String> WORKLOADS = List.of("jetty", "h2", "queues", "forkjoin", "vthreads", "caffeine");
 
@@ -14,16 +17,20 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
             usage: bench/overhead.sh [--quick] [--rounds N] [--warmup SECONDS] [--measure SECONDS]
                                      [--workloads a,b,…] [--configs a,b,…] [--out DIR] [--keep]
                                      [--seed N] [--connections N] [--heap SIZE]
+                   bench/overhead.sh --profile [--workloads a,b,…] [--warmup SECONDS] [--measure SECONDS] [--out DIR] …
               workloads: jetty, h2, queues, forkjoin, vthreads, caffeine (default: all)
               configs:   none, noop-agent, jtrace, jtrace-slow, jtrace-off, jfr-default, jfr-profile,
                          async-wall-lock, none-pfp, jtrace-fp (default: all; the last two only where the agent
                          takes stacks=fp). 'none' is always run: it is the baseline.
               --quick    1 round, 1 s warm-up, 1 s measured: a smoke test, not a measurement
-              defaults:  5 rounds, 3 s warm-up, 4 s measured, 128 Jetty connections, -Xms1g -Xmx1g,
+              --profile  no rounds: each workload runs once under the jtrace agent with async-profiler
+                         (event=itimer); profile.md says which share of the CPU samples is the tracer's
+              --seed     the order of the configurations in a round and the bootstrap's resampling
+              defaults:  11 rounds, 3 s warm-up, 4 s measured, 128 Jetty connections, -Xms1g -Xmx1g,
                          results in bench/target/overhead""";
 
     static SuiteOptions parse(String[] args) {
-        int rounds = 5;
+        int rounds = DEFAULT_ROUNDS;
         double warmup = 3;
         double measure = 4;
         List<String> workloads = WORKLOADS;
@@ -33,6 +40,8 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
         long seed = 1;
         int connections = 128;
         String heap = "1g";
+        boolean profile = false;
+        String onlyForRounds = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -41,14 +50,21 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
                     warmup = 1;
                     measure = 1;
                 }
-                case "--rounds" -> rounds = positiveInt(a, value(args, ++i, a));
+                case "--rounds" -> {
+                    rounds = positiveInt(a, value(args, ++i, a));
+                    onlyForRounds = a;
+                }
                 case "--warmup" -> warmup = seconds(a, value(args, ++i, a));
                 case "--measure" -> measure = seconds(a, value(args, ++i, a));
                 case "--workloads" -> workloads = list(value(args, ++i, a), WORKLOADS, "workload");
-                case "--configs" -> configs = List.of(value(args, ++i, a).split(","));
+                case "--configs" -> {
+                    configs = List.of(value(args, ++i, a).split(","));
+                    onlyForRounds = a;
+                }
+                case "--profile" -> profile = true;
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--keep" -> keep = true;
-                case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+                case "--seed" -> seed = integer(a, value(args, ++i, a));
                 case "--connections" -> connections = positiveInt(a, value(args, ++i, a));
                 case "--heap" -> heap = value(args, ++i, a);
                 case "-h", "--help" -> throw new HelpRequested();
@@ -58,8 +74,12 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
         if (measure <= 0) {
             throw new IllegalArgumentException("--measure must be more than 0 seconds");
         }
+        if (profile && onlyForRounds != null) {
+            // the profile is one run per workload under the jtrace configuration: neither has a meaning there
+            throw new IllegalArgumentException("option " + onlyForRounds + " does not apply to --profile (one jtrace run per workload)");
+        }
         return new SuiteOptions(rounds, (long) (warmup * 1000), (long) (measure * 1000), workloads, configs, out,
-                keep, seed, connections, heap);
+                keep, seed, connections, heap, profile);
     }
 
     /** Thrown for --help: print the usage and exit 0. */
@@ -86,6 +106,14 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
             // below
         }
         throw new IllegalArgumentException("option " + option + " needs a positive integer, not '" + v + "'");
+    }
+
+    private static long integer(String option, String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + option + " needs an integer, not '" + v + "'");
+        }
     }
 
     private static double seconds(String option, String v) {

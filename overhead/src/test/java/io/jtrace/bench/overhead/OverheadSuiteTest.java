@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,12 +39,37 @@ class OverheadSuiteTest {
         assertThat(Long.parseLong(jtrace[8])).as("trace bytes").isGreaterThan(Long.parseLong(jtrace[6]));
         assertThat(none[6]).as("no recording without tracing").isEqualTo("-1");
 
+        assertThat(Double.parseDouble(jtrace[10])).as("load at the start").isNotNegative();
+        assertThat(Double.parseDouble(jtrace[11])).as("load at the end").isNotNegative();
+
         String md = Files.readString(out.resolve("results.md"));
-        assertThat(md).contains("| workload | config | ops/s (median) | overhead % |");
-        assertThat(md).containsPattern("\\| queues \\| none \\| [0-9,]+ \\| – \\|");
-        assertThat(md).containsPattern("\\| queues \\| jtrace \\| [0-9,]+ \\| [+-][0-9]+\\.[0-9] \\| [+-][0-9.]+ … [+-][0-9.]+ \\|");
-        assertThat(md).containsPattern("\\| jtrace \\| [+-][0-9]+\\.[0-9]{2} \\| queues [+-][0-9.]+ \\|");
-        assertThat(md).contains("JDK: ").contains("Command: ");
+        assertThat(md).contains("| workload | config | CPU/op Δ % [95 % CI] | throughput Δ % [95 % CI] | ops/s (median) |");
+        assertThat(md).containsPattern("\\| queues \\| none \\| – \\| – \\| [0-9,]+ \\|");
+        // one round: the changes without an interval
+        assertThat(md).containsPattern("\\| queues \\| jtrace \\| [+-][0-9]+\\.[0-9] \\| [+-][0-9]+\\.[0-9] \\| [0-9,]+ \\|");
+        assertThat(md).containsPattern("\\| jtrace \\| [+-][0-9]+\\.[0-9] \\| [+-][0-9]+\\.[0-9] \\| queues [+-][0-9.]+ \\| [01] of 1 ");
+        assertThat(md).contains("JDK: ").contains("Command: ").contains("1-minute load average at the runs' starts and ends: min ");
+    }
+
+    @Test
+    void profileModeFindsTheTracersShareOfTheQueuePipeline(@TempDir Path out) throws Exception {
+        SuiteOptions options = SuiteOptions.parse(new String[] {"--profile", "--warmup", "0.3", "--measure", "0.7",
+                "--workloads", "queues", "--out", out.toString()});
+
+        int status = OverheadSuite.run(options, new String[0]);
+
+        assertThat(status).as("the profiled run succeeded (see %s)", out.resolve("runs.log")).isZero();
+        List<String> stacks = Files.readAllLines(out.resolve("profile-queues.collapsed"));
+        assertThat(stacks).as("async-profiler's threads option: the first frame names the thread")
+                .allMatch(l -> l.matches("\\[[^\\]]+ tid=[0-9]+\\];.* [0-9]+"));
+        String md = Files.readString(out.resolve("profile.md"));
+        assertThat(md).contains("| workload | samples | tracer % | jtrace-writer % | agent start-up % |");
+        Matcher row = Pattern.compile("\\| queues \\| ([0-9,]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(md);
+        assertThat(row.find()).as(md).isTrue();
+        assertThat(Long.parseLong(row.group(1).replace(",", ""))).as("samples").isPositive();
+        assertThat(Double.parseDouble(row.group(2))).as("tracer %% in%n%s", md).isPositive();
+        assertThat(Double.parseDouble(row.group(4))).as("agent start-up %%").isPositive();
+        assertThat(md).contains("#### queues: the tracer's samples by outermost tracer frame").contains("`io/jtrace/");
     }
 
     private static String[] row(List<String> csv, String config) {
