@@ -30,11 +30,16 @@ record Config(String name, String description, Recording recording, boolean opti
     static List<Config> all(Path agentJar, Path noopAgentJar, Path asyncProfilerLib) {
         List<Config> all = new ArrayList<>();
         all.add(new Config("none", "no tracing", Recording.NONE, false, f -> List.of()));
-        // the jtrace configurations run as `./jtrace record` launches a program: the agent, no other flag
         all.add(new Config("noop-agent", "a java agent whose premain does nothing", Recording.NONE, false,
                 f -> List.of("-javaagent:" + noopAgentJar)));
-        all.add(new Config("jtrace", "jtrace agent, default options (stacks=auto: fast without the flag below)",
-                Recording.JTRACE, false, f -> List.of("-javaagent:" + agentJar + "=file=" + f)));
+        // `jtrace` is what `./jtrace record` launches: the agent with its defaults and
+        // -XX:+PreserveFramePointer, so stacks=auto uses the fp tier; the others are the agent alone
+        all.add(new Config("jtrace", "jtrace as ./jtrace record runs it: agent, default options, "
+                + "-XX:+PreserveFramePointer (stacks=auto: fp)", Recording.JTRACE, false,
+                f -> List.of("-XX:+PreserveFramePointer", "-javaagent:" + agentJar + "=file=" + f)));
+        all.add(new Config("jtrace-fast", "jtrace agent alone (-javaagent), default options: stacks=auto is fast "
+                + "without -XX:+PreserveFramePointer", Recording.JTRACE, false,
+                f -> List.of("-javaagent:" + agentJar + "=file=" + f)));
         all.add(new Config("jtrace-slow", "jtrace agent, stacks=slow", Recording.JTRACE, false,
                 f -> List.of("-javaagent:" + agentJar + "=file=" + f + ",stacks=slow")));
         all.add(new Config("jtrace-off", "jtrace agent, stacks=off", Recording.JTRACE, false,
@@ -46,10 +51,8 @@ record Config(String name, String description, Recording recording, boolean opti
         all.add(new Config("async-wall-lock", "async-profiler 4.2 agent, event=wall, lock=10us, JFR output",
                 Recording.JFR, false,
                 f -> List.of("-agentpath:" + asyncProfilerLib + "=start,event=wall,lock=10us,file=" + f)));
-        all.add(new Config("none-pfp", "no tracing, -XX:+PreserveFramePointer", Recording.NONE, true,
-                f -> List.of("-XX:+PreserveFramePointer")));
-        all.add(new Config("jtrace-fp", "jtrace agent, stacks=fp, -XX:+PreserveFramePointer", Recording.JTRACE, true,
-                f -> List.of("-XX:+PreserveFramePointer", "-javaagent:" + agentJar + "=file=" + f + ",stacks=fp")));
+        all.add(new Config("none-pfp", "no tracing, -XX:+PreserveFramePointer: the flag's own cost", Recording.NONE,
+                false, f -> List.of("-XX:+PreserveFramePointer")));
         return all;
     }
 }

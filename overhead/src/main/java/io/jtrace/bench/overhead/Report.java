@@ -195,15 +195,15 @@ final class Report {
         return enough ? bootstrap.geomeanInterval(perWorkload) : Bootstrap.Interval.NONE;
     }
 
-    /** The fp tier against a baseline with the same -XX:+PreserveFramePointer, so the flag's own cost is apart. */
+    /** jtrace (which runs with -XX:+PreserveFramePointer) against a baseline with the same flag: the tracer's cost without the flag's. */
     private void pfpLines(StringBuilder md) {
-        if (configs.stream().noneMatch(c -> c.name().equals("jtrace-fp")) || configs.stream().noneMatch(c -> c.name().equals("none-pfp"))) {
+        if (configs.stream().noneMatch(c -> c.name().equals("jtrace")) || configs.stream().noneMatch(c -> c.name().equals("none-pfp"))) {
             return;
         }
-        md.append("\n| workload | jtrace-fp vs none-pfp: CPU/op Δ % [95 % CI] | throughput Δ % [95 % CI] |\n|---|---:|---:|\n");
+        md.append("\n| workload | jtrace vs none-pfp: CPU/op Δ % [95 % CI] | throughput Δ % [95 % CI] |\n|---|---:|---:|\n");
         for (String w : options.workloads()) {
-            double[] cpu = pairedRatios(w, "jtrace-fp", "none-pfp", RunResult::cpuMicrosPerOp);
-            double[] ops = pairedRatios(w, "jtrace-fp", "none-pfp", RunResult::opsPerSec);
+            double[] cpu = pairedRatios(w, "jtrace", "none-pfp", RunResult::cpuMicrosPerOp);
+            double[] ops = pairedRatios(w, "jtrace", "none-pfp", RunResult::opsPerSec);
             md.append("| ").append(w).append(" | ").append(delta(Bootstrap.median(cpu), interval(cpu))).append(" | ")
                     .append(delta(Bootstrap.median(ops), interval(ops))).append(" |\n");
         }

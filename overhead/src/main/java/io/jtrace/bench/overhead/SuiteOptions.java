@@ -19,9 +19,9 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
                                      [--seed N] [--connections N] [--heap SIZE]
                    bench/overhead.sh --profile [--workloads a,b,…] [--warmup SECONDS] [--measure SECONDS] [--out DIR] …
               workloads: jetty, h2, queues, forkjoin, vthreads, caffeine (default: all)
-              configs:   none, noop-agent, jtrace, jtrace-slow, jtrace-off, jfr-default, jfr-profile,
-                         async-wall-lock, none-pfp, jtrace-fp (default: all; the last two only where the agent
-                         takes stacks=fp). 'none' is always run: it is the baseline.
+              configs:   none, noop-agent, jtrace, jtrace-fast, jtrace-slow, jtrace-off, jfr-default,
+                         jfr-profile, async-wall-lock, none-pfp (default: all). 'none' is always run: it is the
+                         baseline. jtrace is what ./jtrace record runs (with -XX:+PreserveFramePointer)
               --quick    1 round, 1 s warm-up, 1 s measured: a smoke test, not a measurement
               --profile  no rounds: each workload runs once under the jtrace agent with async-profiler
                          (event=itimer); profile.md says which share of the CPU samples is the tracer's
