@@ -235,7 +235,7 @@ final class GenerationWriter implements Runnable {
     }
 
     /**
-     * STATUS of every live thread whose status the new generation does not have yet, written
+     * STATUS of every live platform thread whose status the new generation does not have yet, written
      * through this thread's own writer so that it lands in a batch of the new generation.
      */
     private void writeStatuses(List<ThreadRecord> live) {
@@ -253,7 +253,10 @@ final class GenerationWriter implements Runnable {
                 w.varint(heap.getCommitted());
             }
             for (ThreadRecord t : live) {
-                if (t.thread.getState() == Thread.State.TERMINATED) {
+                if (t.virtual || t.thread.getState() == Thread.State.TERMINATED) {
+                    // A virtual thread gets its STATUS when it first appears in a generation, as a
+                    // goroutine does in Go's trace: a hundred thousand parked virtual threads cost
+                    // a generation nothing (docs/format.md, STATUS).
                     continue;
                 }
                 if (!roomFor(w)) {
@@ -297,6 +300,9 @@ final class GenerationWriter implements Runnable {
         record(Wire.STACKS);
         table.reset();
         for (ThreadRecord rec : live) {
+            if (!rec.hasStatus(gen)) {
+                continue; // not in this generation (a virtual thread parked throughout): no entry
+            }
             Thread th = rec.thread;
             table.thread(new ThreadInfo(rec.threadId, th.getName(), rec.virtual, th.isDaemon(),
                     th.getState() == Thread.State.TERMINATED), t::string);

@@ -355,7 +355,10 @@ public final class Recorder {
             return;
         }
         try {
-            ThreadRecord r = other(w, created, ThreadState.NOT_EXIST);
+            ThreadRecord r = threads.get(created, ThreadState.NOT_EXIST);
+            if (r.state != ThreadState.NOT_EXIST.code || !r.claimStatus(w.gen)) {
+                ensureStatus(w, r, w.now); // else the THREAD_CREATE says all a STATUS would
+            }
             w.timed(EventType.THREAD_CREATE.code, w.now);
             w.varint(r.threadId);
             w.varint(stackId);
