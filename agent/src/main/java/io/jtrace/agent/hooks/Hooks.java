@@ -182,20 +182,14 @@ public final class Hooks {
     }
 
     /**
-     * A socket or selector waits for readiness. A platform thread blocks in a native poll here;
-     * a virtual thread parks inside, where the park hook records its block with this reason.
+     * The socket and selector hooks' common part (not a hook itself): a socket or selector waits
+     * for readiness. A platform thread blocks in a native poll here; a virtual thread parks
+     * inside, where the park hook records its block with this reason.
      */
-    public static void ioWaitEnter(BlockReason reason) {
-        if (Hook.IO_WAIT_ENTER.off) {
-            return;
-        }
-        try {
-            Events.reasonContext(reason);
-            if (!Thread.currentThread().isVirtual()) {
-                Events.blockIfRunning(reason, null);
-            }
-        } catch (Throwable t) {
-            Hook.IO_WAIT_ENTER.failed(t);
+    private static void ioWaitEnter(BlockReason reason) {
+        Events.reasonContext(reason);
+        if (!Thread.currentThread().isVirtual()) {
+            Events.blockIfRunning(reason, null);
         }
     }
 
@@ -260,19 +254,13 @@ public final class Hooks {
     }
 
     /**
-     * A socket call: on a platform thread a blocking native call (read, write, accept, connect);
+     * The socket call hooks' common part (not a hook itself): on a platform thread a blocking
+     * native call (read, write, accept, connect);
      * a virtual thread instead parks for readiness, which {@link #socketWaitEnter} records.
      */
-    public static void socketCallEnter(String what) {
-        if (Hook.SOCKET_CALL_ENTER.off) {
-            return;
-        }
-        try {
-            if (!Thread.currentThread().isVirtual()) {
-                Events.nativeCallEnter(what);
-            }
-        } catch (Throwable t) {
-            Hook.SOCKET_CALL_ENTER.failed(t);
+    private static void socketCallEnter(String what) {
+        if (!Thread.currentThread().isVirtual()) {
+            Events.nativeCallEnter(what);
         }
     }
 
