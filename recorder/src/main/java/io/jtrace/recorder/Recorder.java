@@ -20,9 +20,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Every event method follows the same shape: capture the stack (if any) before taking the
  * writer, {@link #begin} (take the writer, the timestamp, room in a buffer of the current
- * generation), look up table ids, write the bytes, release. Nothing on that path locks, blocks
- * or allocates once strings and stacks have been seen in the generation. A method that cannot
- * write (no free buffer, the tracer re-entered itself) drops the event and counts it.
+ * generation), look up table ids in the writer's generation's tables, write the bytes, release.
+ * The generation cannot end while a writer is held (its end waits for every writer to be
+ * released), so ids always come from the tables of the generation the event lands in: no retry.
+ * Nothing on that path blocks or allocates once strings and stacks have been seen in the
+ * generation; a string or stack new to the generation is interned under its table's lock
+ * (a virtual thread that blocks there keeps its carrier's writer, and the carrier's other
+ * virtual threads write into spare writers meanwhile). A method that cannot write (no free
+ * buffer, the tracer re-entered itself) drops the event and counts it.
  */
 public final class Recorder {
     /** The active session, or null: the one volatile read on every hook when tracing is off. */
@@ -340,21 +345,13 @@ public final class Recorder {
             return; // the tracer starting a thread of its own
         }
         Object st = stack();
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            threadCreate(created);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long stackId = t.stack(st);
             ThreadRecord r = threads.get(created, ThreadState.NOT_EXIST);
             if (r.state != ThreadState.NOT_EXIST.code || !r.claimStatus(w.gen)) {
                 ensureStatus(w, r, w.now); // else the THREAD_CREATE says all a STATUS would
@@ -401,22 +398,14 @@ public final class Recorder {
 
     void block(BlockReason reason, String blocker) {
         Object st = stack();
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long blockerId = t.string(blocker);
-        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            block(reason, blocker);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long blockerId = t.string(blocker);
+            long stackId = t.stack(st);
             w.timed(EventType.BLOCK.code, w.now);
             w.varint(reason.code);
             w.varint(blockerId);
@@ -429,20 +418,12 @@ public final class Recorder {
 
     void unblock(Thread target, WakerKind waker, long wakerThread) {
         Object st = waker == WakerKind.CURRENT ? stack() : null;
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        long stackId = tables.get((int) (g & 1)).stack(st);
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            unblock(target, waker, wakerThread);
-            return;
-        }
         try {
+            long stackId = w.tables.stack(st);
             ThreadRecord r = other(w, target, ThreadState.BLOCKED);
             writeUnblock(w, r, waker, wakerThread, stackId);
             r.setState(ThreadState.RUNNABLE, 0);
@@ -501,22 +482,14 @@ public final class Recorder {
 
     void nativeBegin(String what) {
         Object st = stack();
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long whatId = t.string(what);
-        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            nativeBegin(what);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long whatId = t.string(what);
+            long stackId = t.stack(st);
             w.timed(EventType.NATIVE_BEGIN.code, w.now);
             w.varint(whatId);
             w.varint(stackId);
@@ -529,21 +502,13 @@ public final class Recorder {
     // ---- events: the runtime ----
 
     void gcBegin(long gcId, String name) {
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long nameId = t.string(name);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            gcBegin(gcId, name);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long nameId = t.string(name);
             w.timed(EventType.GC_BEGIN.code, w.now);
             w.varint(gcId);
             w.varint(nameId);
@@ -572,21 +537,13 @@ public final class Recorder {
 
     void cpuSample(Thread sampled) {
         Object st = stack();
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            cpuSample(sampled);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long stackId = t.stack(st);
             ThreadRecord r = other(w, sampled, ThreadState.RUNNING);
             w.timed(EventType.CPU_SAMPLE.code, w.now);
             w.varint(r.threadId);
@@ -601,22 +558,14 @@ public final class Recorder {
     /** Task, region and log events: all are (task, string, stack) or close to it. */
     public void taskBegin(long task, long parent, String type) {
         Object st = stack();
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long typeId = t.string(type);
-        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            taskBegin(task, parent, type);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long typeId = t.string(type);
+            long stackId = t.stack(st);
             w.timed(EventType.TASK_BEGIN.code, w.now);
             w.varint(task);
             w.varint(parent);
@@ -629,21 +578,13 @@ public final class Recorder {
 
     public void taskEnd(long task) {
         Object st = stack();
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            taskEnd(task);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long stackId = t.stack(st);
             w.timed(EventType.TASK_END.code, w.now);
             w.varint(task);
             w.varint(stackId);
@@ -654,22 +595,14 @@ public final class Recorder {
 
     public void region(boolean begin, long task, String type) {
         Object st = stack();
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long typeId = t.string(type);
-        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            region(begin, task, type);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long typeId = t.string(type);
+            long stackId = t.stack(st);
             w.timed(begin ? EventType.REGION_BEGIN.code : EventType.REGION_END.code, w.now);
             w.varint(task);
             w.varint(typeId);
@@ -684,22 +617,14 @@ public final class Recorder {
         String text = message == null ? "" : message;
         // A message is cut to fit one buffer; at most 3 bytes per char until then.
         int maxBytes = pool.bufferSize() - MAX_EVENT_BYTES - 2 * SWITCH_BYTES;
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long categoryId = t.string(category);
-        long stackId = t.stack(st);
         Writer w = begin(MAX_EVENT_BYTES + (int) Math.min(maxBytes, 3L * text.length()));
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            log(task, category, message);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long categoryId = t.string(category);
+            long stackId = t.stack(st);
             w.timed(EventType.LOG.code, w.now);
             w.varint(task);
             w.varint(categoryId);
@@ -852,24 +777,16 @@ public final class Recorder {
         Object st = byMe ? stack() : null;
         // a wake-up by a timer, the network or the JDK is an event of no thread: no helper thread
         // of the JDK appears as the one that acted
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        long stackId = tables.get((int) (g & 1)).stack(st);
         Writer w = begin(byMe ? Thread.currentThread() : null, MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE); // event lost; the state still moves
-        }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            return unblockIfBlocked(r, waker, wakerThread);
         }
         try {
             ensureStatus(w, r, w.now);
             if (!r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE)) {
                 return false;
             }
-            writeUnblock(w, r, waker, wakerThread, stackId);
+            writeUnblock(w, r, waker, wakerThread, w.tables.stack(st));
             return true;
         } finally {
             w.release();
@@ -886,14 +803,10 @@ public final class Recorder {
             ThreadRecord r = self(vthread);
             if (r.state == ThreadState.RUNNING.code) {
                 CapturedStack st = frozen == null || stacks == null ? null : SlowStacks.walk(frozen, options.stackDepth());
-                long g = generation; // ids are looked up before the writer is taken
-                long stackId = tables.get((int) (g & 1)).symbolizedStack(st);
                 Writer w = begin(vthread, MAX_EVENT_BYTES);
                 if (w != null) {
                     try {
-                        if (w.gen != g) {
-                            stackId = 0; // rare: the generation moved on; the block goes without its stack
-                        }
+                        long stackId = w.tables.symbolizedStack(st);
                         w.timed(EventType.BLOCK.code, w.now);
                         w.varint(blockedAs.code);
                         w.varint(0);
@@ -987,22 +900,14 @@ public final class Recorder {
         if (r == null || r.virtual || start < 0 || end < start) {
             return;
         }
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long blockerId = t.string(monitorClass);
-        long stackId = t.symbolizedStack(stack);
         Writer w = begin(r.thread, 3 * MAX_EVENT_BYTES, start);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            lateMonitorBlock(threadId, start, end, monitorClass, previousOwner, stack);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long blockerId = t.string(monitorClass);
+            long stackId = t.symbolizedStack(stack);
             w.untimed(EventType.LATE.code);
             w.timed(EventType.BLOCK.code, start);
             w.varint(BlockReason.MONITOR.code);
@@ -1052,21 +957,13 @@ public final class Recorder {
         if (start < 0 || stop < start) {
             return;
         }
-        long g = generation; // ids are looked up before the writer is taken: a lookup may wait on a lock
-        GenerationTables t = tables.get((int) (g & 1));
-        long nameId = t.string(name);
         Writer w = begin(null, 2 * MAX_EVENT_BYTES, start);
         if (w == null) {
             return;
         }
-        if (w.gen != g) {
-            // the generation moved on meanwhile: start over with its tables (ids are
-            // never looked up while holding the writer: a lookup may wait on a lock)
-            w.release();
-            latePause(begin, end, id, name, start, stop);
-            return;
-        }
         try {
+            GenerationTables t = w.tables;
+            long nameId = t.string(name);
             if (begin == EventType.GC_BEGIN) {
                 w.untimed(EventType.LATE.code);
                 w.timed(EventType.GC_BEGIN.code, start);
