@@ -95,8 +95,8 @@ class ConcurrentWritersTest {
 
     /**
      * Generation ends take every writer's buffer away while threads keep writing; that costs no
-     * events. (It can, by design, if a thread is stalled mid-event for longer than the background
-     * writer waits for it, 200 ms: a machine that overloaded would make this test fail.)
+     * events, even when a thread is descheduled mid-event at a generation's end (the background
+     * writer waits for it: StuckWriterTest).
      */
     @Test
     void generationEndsWhileThreadsWriteCostNoEvents() throws Exception {

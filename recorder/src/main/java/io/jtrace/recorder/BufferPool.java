@@ -42,6 +42,12 @@ final class BufferPool {
         return capacity;
     }
 
+    /** About how many buffers a take could get now: free ones and those not created yet (read racily). */
+    int available() {
+        long free = enqueuePos.get() - dequeuePos.get();
+        return (int) Math.max(0, Math.min(capacity, free + capacity - created.get()));
+    }
+
     /** A free buffer, a new one while under budget, or null when the budget is exhausted. */
     Buffer take() {
         Buffer b = poll();

@@ -10,11 +10,14 @@ import io.jtrace.format.Wire;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +30,25 @@ import java.util.concurrent.locks.LockSupport;
  * old generation, writes the old generation's stack, thread and string tables, its lost-event
  * count and its end, then the new generation's start and the status of every live thread.
  *
- * <p>Writers are never waited on except for the nanoseconds of one event write (see
- * {@link Writer}); the application never waits on this thread.
+ * <p><b>Nothing is dropped for being late.</b> A writer that is busy when its generation ends (its
+ * thread descheduled inside an event) is waited for: this thread yields and parks until the event
+ * is done, and only then writes the generation's tables, which the event's ids refer to.
+ * Application threads never wait on this thread; an event only ever waits out a steal (see
+ * {@link Writer}). Meanwhile the other threads write on into the next generation, whose buffers
+ * are kept until it opens; memory stays within the budget, and if the budget runs out, new events
+ * are dropped and counted as usual. Only a writer held for longer than {@link #stuckPatienceNanos}
+ * (10 s: a thread stopped in a debugger, or a hook that never released its writer) is given up on,
+ * with a note on stderr, so that the recording goes on: the events it holds are counted as lost
+ * when its buffer comes back (or, if it never does, estimated when the trace ends). A stop waits
+ * for such a writer at most {@link #STOP_PATIENCE_NANOS}.
  */
 final class GenerationWriter implements Runnable {
     /** How often handed-off buffers are written out. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** A writer busy for longer than this at a generation's end loses its partial buffer. */
-    private static final long STEAL_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** While recording, how long a writer busy at a generation's end is waited for before it is given up on. */
+    static final long STUCK_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Once a stop is requested, how long a busy writer is waited for (so that the stop ends well within 30 s). */
+    static final long STOP_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(3);
     /** Writers unused for this many generations leave the list (they rejoin on next use). */
     private static final int IDLE_GENERATIONS_BEFORE_PRUNE = 10;
 
@@ -60,6 +74,29 @@ final class GenerationWriter implements Runnable {
     private long genStart;
     private long genBytes;
     private volatile boolean done;
+    /** This thread, once it runs. */
+    private volatile Thread self;
+    /** The last generation whose end is written (for tests). */
+    volatile long closedGeneration;
+    /** Set by {@link #advanceSoon} (tests): end the generation at the next poll. */
+    private volatile boolean advanceRequested;
+    /** {@link #STUCK_PATIENCE_NANOS}; tests shorten it. */
+    volatile long stuckPatienceNanos = STUCK_PATIENCE_NANOS;
+    /** Events found in buffers of generations already written (writers given up on), for the next LOST. */
+    private long staleLost;
+    /** Writers busy at the generation's end, being waited for. */
+    private final List<Writer> busy = new ArrayList<>();
+    /** Writers given up on while held: counted at the trace's end if they are held still. */
+    private final List<Writer> abandoned = new ArrayList<>();
+    /**
+     * Writers this thread took off the writer list (idle, or superseded). One may be taken again
+     * and re-register only after it read the generation counter: until it is seen registered
+     * again it is looked at here at every generation's end, so that a buffer it took in the
+     * meantime is never missed. Weak: a superseded writer nobody can reach again just goes away.
+     */
+    private final List<WeakReference<Writer>> pruned = new ArrayList<>();
+    /** Whether the last poll looked for idle writers' buffers to reclaim (memory pressure). */
+    private boolean reclaiming;
 
     GenerationWriter(Recorder r, OutputStream out, boolean closeOut) {
         this.r = r;
@@ -70,6 +107,7 @@ final class GenerationWriter implements Runnable {
 
     @Override
     public void run() {
+        self = Thread.currentThread();
         try {
             enc.header();
             enc.beginGeneration(gen, genStart, wallClock(genStart));
@@ -79,8 +117,12 @@ final class GenerationWriter implements Runnable {
             while (!stopRequested) {
                 LockSupport.parkNanos(POLL_NANOS);
                 writeHandedOff();
+                if (reclaimIdleBuffers()) {
+                    writeHandedOff();
+                }
                 long now = r.clock();
-                if (now - genStart >= period || genBytes >= limit) {
+                if (advanceRequested || now - genStart >= period || genBytes >= limit) {
+                    advanceRequested = false;
                     advance(false);
                 }
             }
@@ -101,6 +143,12 @@ final class GenerationWriter implements Runnable {
             }
             done = true;
         }
+    }
+
+    /** Ends the current generation at the next poll, whatever its age (for tests). */
+    void advanceSoon() {
+        advanceRequested = true;
+        LockSupport.unpark(self);
     }
 
     /** Asks for the last generation to be written and waits (bounded) until it is. */
@@ -126,9 +174,9 @@ final class GenerationWriter implements Runnable {
             if (b.gen == gen) {
                 writeBatch(b);
             } else if (b.gen < gen) {
-                // A writer that was stuck mid-event past the end of its generation (see
-                // takePartialBuffers): that generation's tables are written, so its events can't be.
-                r.lost.addAndGet(countEvents(b));
+                // the buffer of a writer given up on (see giveUp): its generation's tables are
+                // written, so its events can't be; they are counted now, exactly
+                staleLost += countEvents(b.data, b.length);
                 r.pool.give(b);
             } else {
                 nextGeneration.add(b); // written after this generation closes
@@ -137,34 +185,45 @@ final class GenerationWriter implements Runnable {
         }
     }
 
-    /** The events in a filled buffer (THREAD_SWITCH only says whose the next events are). */
-    private static long countEvents(Buffer b) {
-        byte[] d = b.data;
+    /**
+     * The events in the first {@code length} bytes of a buffer (THREAD_SWITCH and LATE are not
+     * events of their own). Bounds-checked: it may be given a buffer its owner is still writing.
+     */
+    static long countEvents(byte[] d, int length) {
+        int end = Math.min(length, d.length);
         long events = 0;
         int p = 0;
-        while (p < b.length) {
+        while (p < end) {
             EventType type = EventType.ofCode(d[p++] & 0xFF);
             if (type == null) {
-                return Math.max(1, events); // cannot happen: the recorder writes only known types
+                return events; // only in bytes still being written
             }
             int varints = type.args.size() + (type.timed ? 1 : 0);
             for (int i = 0; i < varints; i++) {
-                while (d[p++] < 0) {
-                    // continuation bytes
-                }
+                do {
+                    if (p >= end) {
+                        return events;
+                    }
+                } while (d[p++] < 0);
             }
             if (type.hasTail) {
                 long len = 0;
                 for (int shift = 0; ; shift += 7) {
+                    if (p >= end || shift > 28) {
+                        return events;
+                    }
                     byte x = d[p++];
                     len |= (long) (x & 0x7F) << shift;
                     if (x >= 0) {
                         break;
                     }
                 }
+                if (len > end - p) {
+                    return events;
+                }
                 p += (int) len;
             }
-            if (type != EventType.THREAD_SWITCH) {
+            if (type != EventType.THREAD_SWITCH && type != EventType.LATE) {
                 events++;
             }
         }
@@ -181,18 +240,26 @@ final class GenerationWriter implements Runnable {
     private void advance(boolean last) throws IOException {
         long end = r.clock();
         long next = gen + 1;
+        long lost;
         if (last) {
-            r.closed = true;
+            r.closed = true; // events from now on are not recorded (nor counted: the recording has ended)
+            takePartialBuffers();
+            writeHandedOff();
+            lost = r.lost.getAndSet(0) + heldAtTheEnd();
         } else {
             r.generation = next;
+            // drops from now on are of the new generation's events (the few in flight aside)
+            lost = r.lost.getAndSet(0);
+            takePartialBuffers();
+            writeHandedOff();
         }
-        takePartialBuffers();
-        writeHandedOff();
         List<ThreadRecord> live = r.threads.snapshotAndPrune();
         writeTables(live);
-        enc.lost(gen, r.lost.getAndSet(0));
+        enc.lost(gen, lost + staleLost);
+        staleLost = 0;
         enc.endGeneration(gen, end);
         r.tables.set((int) (gen & 1), r.newTables()); // for generation gen + 2
+        closedGeneration = gen;
         gen = next;
         genStart = end;
         genBytes = 0;
@@ -207,31 +274,189 @@ final class GenerationWriter implements Runnable {
         enc.flush();
     }
 
-    /** Takes each writer's buffer of the closing generation, waiting out an event in progress. */
-    private void takePartialBuffers() {
-        for (Writer w : r.writers.all()) {
-            long deadline = System.nanoTime() + STEAL_PATIENCE_NANOS;
-            boolean owned;
-            while (!(owned = w.tryAcquireToSteal()) && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-                Thread.yield();
-            }
-            if (!owned) {
-                r.lost.incrementAndGet(); // a writer stuck mid-event: its buffer is dropped when it rolls
-                continue;
-            }
-            try {
-                if (w.buf != null && w.gen == gen) {
-                    r.handOff(w);
-                    w.idleGenerations = 0;
-                } else if (w.buf == null && ++w.idleGenerations >= IDLE_GENERATIONS_BEFORE_PRUNE
-                        && (w.owner == null || !w.owner.isAlive())) {
-                    r.writers.unregister(w);
-                }
-            } finally {
-                w.release();
+    /**
+     * Takes each writer's buffer of the closing generation. The generation counter has moved on
+     * (or the recording is closed), so no writer starts a buffer of this generation any more; a
+     * writer busy now is in an event begun before, which this thread waits out (the events'
+     * string and stack ids are this generation's: they must be written before its tables).
+     */
+    private void takePartialBuffers() throws IOException {
+        Writer[] listed = r.writers.all().toArray(new Writer[0]);
+        Map<Writer, Boolean> isListed = new IdentityHashMap<>();
+        Map<Thread, Writer> newest = new IdentityHashMap<>();
+        for (Writer w : listed) {
+            isListed.put(w, Boolean.TRUE);
+            if (w.owner != null) {
+                newest.merge(w.owner, w, (a, b) -> a.id > b.id ? a : b);
             }
         }
+        List<Writer> unlisted = new ArrayList<>();
+        for (Iterator<WeakReference<Writer>> it = pruned.iterator(); it.hasNext(); ) {
+            Writer w = it.next().get();
+            if (w == null || isListed.containsKey(w)) {
+                it.remove(); // gone for good, or back in the list
+            } else {
+                unlisted.add(w);
+            }
+        }
+        busy.clear();
+        for (Writer w : listed) {
+            // superseded: its thread has a newer writer (a pool's worker whose thread locals the
+            // JDK erased after a task), so nothing can reach this one again
+            boolean superseded = w.owner != null && newest.get(w.owner) != w;
+            if (!tryTake(w, superseded) && mustWaitFor(w)) {
+                busy.add(w);
+            }
+        }
+        for (Writer w : unlisted) {
+            if (!tryTake(w, false) && mustWaitFor(w)) {
+                busy.add(w); // a pruned writer in use again, not registered yet
+            }
+        }
+        long start = System.nanoTime();
+        for (int round = 0; !busy.isEmpty(); round++) {
+            pause(round);
+            writeHandedOff(); // what busy writers hand off meanwhile; also frees the pool
+            busy.removeIf(w -> tryTake(w, false) || !mustWaitFor(w));
+            long patience = stopRequested ? STOP_PATIENCE_NANOS : stuckPatienceNanos;
+            if (!busy.isEmpty() && System.nanoTime() - start >= patience) {
+                for (Writer w : busy) {
+                    giveUp(w, System.nanoTime() - start);
+                }
+                busy.clear();
+            }
+        }
+    }
+
+    /** Whether busy writer {@code w} may hold a buffer of the closing generation: not if it is still held in an event given up on before. */
+    private boolean mustWaitFor(Writer w) {
+        return !w.isAbandoned() || w.gen == gen; // gen: read racily, a hint only
+    }
+
+    /** Spins briefly, then yields, then parks: the writer waited for is a thread off its CPU. */
+    private static void pause(int round) {
+        if (round < 50) {
+            Thread.onSpinWait();
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(round < 150 ? TimeUnit.MICROSECONDS.toNanos(100) : TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /**
+     * Takes {@code w}'s buffer of the closing generation if {@code w} is free; false if it is busy.
+     * A writer left without a buffer leaves the writer list if it is idle and its thread has ended
+     * (or is unknown), or at once if it is {@code superseded}.
+     */
+    private boolean tryTake(Writer w, boolean superseded) {
+        if (!w.tryAcquireToSteal()) {
+            return false;
+        }
+        try {
+            if (w.buf != null && w.gen == gen) {
+                r.handOff(w);
+                w.idleGenerations = 0;
+                if (superseded && w.registered) {
+                    prune(w);
+                }
+            } else if (w.buf != null && w.gen < gen) {
+                // the writer was given up on, then released: its buffer's generation is written
+                staleLost += countEvents(w.data, w.pos);
+                r.pool.give(w.detach());
+            } else if (w.buf == null && w.registered && (superseded || (++w.idleGenerations >= IDLE_GENERATIONS_BEFORE_PRUNE
+                    && (w.owner == null || !w.owner.isAlive())))) {
+                prune(w);
+            }
+        } finally {
+            w.release();
+        }
+        return true;
+    }
+
+    private void prune(Writer w) {
+        r.writers.unregister(w);
+        pruned.add(new WeakReference<>(w));
+    }
+
+    /**
+     * Stops waiting for {@code w}, held in an event for {@code waited} ns: the generation is
+     * written without its buffer, whose events are counted when it comes back (or, at the end,
+     * by {@link #heldAtTheEnd}).
+     */
+    private void giveUp(Writer w, long waited) {
+        while (!w.tryAbandon() && !w.isAbandoned()) {
+            if (tryTake(w, false)) {
+                return; // released just now
+            }
+        }
+        if (!abandoned.contains(w)) {
+            abandoned.add(w);
+        }
+        Thread t = w.holder != null ? w.holder : w.owner;
+        System.err.println("jtrace: thread \"" + (t == null ? "?" : t.getName()) + "\" has been inside an event for "
+                + TimeUnit.NANOSECONDS.toMillis(waited) + " ms at the end of generation " + gen
+                + "; the generation is written without the events its writer holds, which are counted as lost");
+    }
+
+    /**
+     * At the trace's end: the events still in writers given up on and held since. Their owner may
+     * be writing into the buffer as it is read, so this is an estimate (the events before the one
+     * in progress, which are all there is to count unless the owner is past them).
+     */
+    private long heldAtTheEnd() {
+        long n = 0;
+        for (Writer w : abandoned) {
+            if (w.isAbandoned()) {
+                byte[] d = w.data;
+                if (d != null) {
+                    n += countEvents(d, w.pos);
+                }
+            }
+        }
+        abandoned.clear();
+        return n;
+    }
+
+    /**
+     * Under memory pressure (less than a quarter of the budget free), hands off the partial buffers
+     * of writers that wrote nothing since the last poll: a thread that wrote a few events and then
+     * waits, or a writer its thread has lost (a pool's worker whose thread locals the JDK erased),
+     * must not hold a buffer for the rest of the generation while others drop events. True if any
+     * was handed off.
+     */
+    private boolean reclaimIdleBuffers() {
+        if (r.pool.available() >= r.pool.capacity() / 4) {
+            if (reclaiming) {
+                reclaiming = false;
+                for (Writer w : r.writers.all()) {
+                    w.seenBuf = null;
+                }
+            }
+            return false;
+        }
+        reclaiming = true;
+        boolean any = false;
+        for (Writer w : r.writers.all()) {
+            Buffer b = w.buf; // read racily: a hint, checked again once the writer is owned
+            int pos = w.pos;
+            if (b == null || b != w.seenBuf || pos != w.seenPos) {
+                w.seenBuf = b;
+                w.seenPos = pos;
+                continue;
+            }
+            w.seenBuf = null;
+            if (w.tryAcquireToSteal()) {
+                try {
+                    if (w.buf == b && w.pos == pos && w.gen == gen) {
+                        r.handOff(w);
+                        any = true;
+                    }
+                } finally {
+                    w.release();
+                }
+            }
+        }
+        return any;
     }
 
     /**

@@ -42,7 +42,10 @@ public final class Recorder {
     private final long origin = System.nanoTime();
     /** The current generation; only the background writer advances it. */
     volatile long generation = 1;
-    /** Set when the last generation is being written: events are dropped from then on. */
+    /**
+     * Set when the last generation is being written: events from then on are not recorded, and
+     * not counted as lost (the recording has ended). Every event begun before is in the file.
+     */
     volatile boolean closed;
 
     /**
@@ -191,7 +194,9 @@ public final class Recorder {
         }
         Writer w = writers.acquire();
         if (w == null) {
-            lost.incrementAndGet();
+            if (!closed) {
+                lost.incrementAndGet();
+            }
             return null;
         }
         if (closed) {

@@ -12,9 +12,12 @@ import java.lang.invoke.VarHandle;
  * buffer away at a generation's end. An event waits out such a steal (a few field writes, no I/O,
  * no lock an event holds), so generation ends cost no events; any other failed acquire means the
  * tracer re-entered itself (or another event holds the writer): the event is dropped and counted,
- * never waited for.
+ * never waited for. The other way round, the background writer waits for an event in progress at
+ * a generation's end before it steals (see {@link GenerationWriter}), so hold a writer only for
+ * the event: a writer held for seconds is given up on, and its buffer's events are lost.
  *
- * <p>All fields but {@link #busy} are touched only by the current owner.
+ * <p>All fields but {@link #busy} are touched only by the current owner (and, racily, read by the
+ * background writer as hints; the fields it keeps for itself are marked so).
  */
 final class Writer {
     private static final VarHandle BUSY;
@@ -41,6 +44,9 @@ final class Writer {
     boolean registered;
     /** Generations this writer has gone without a buffer (for pruning idle writers). */
     int idleGenerations;
+    /** Background writer only: the buffer and position it saw at its last look (to tell idle writers). */
+    Buffer seenBuf;
+    int seenPos;
 
     Buffer buf;
     byte[] data;
@@ -70,6 +76,12 @@ final class Writer {
     private static final int FREE = 0;
     private static final int WRITING = 1;
     private static final int STEALING = 2;
+    /**
+     * WRITING, and the background writer stopped waiting for this event (held for seconds); the
+     * owner's release makes it FREE as usual. Tells the background writer that a writer busy at a
+     * later generation's end is still in that same event.
+     */
+    private static final int ABANDONED = 3;
 
     /** For an event: true if this caller now owns the writer; waits only while the background writer steals. */
     boolean tryAcquire() {
@@ -87,6 +99,16 @@ final class Writer {
     /** For the background writer taking the buffer away: never waits. */
     boolean tryAcquireToSteal() {
         return BUSY.compareAndSet(this, FREE, STEALING);
+    }
+
+    /** For the background writer giving up on the event in progress; false if there is none (any more). */
+    boolean tryAbandon() {
+        return BUSY.compareAndSet(this, WRITING, ABANDONED);
+    }
+
+    /** Whether the event the background writer gave up on is still in progress. */
+    boolean isAbandoned() {
+        return (int) BUSY.getVolatile(this) == ABANDONED;
     }
 
     void release() {
