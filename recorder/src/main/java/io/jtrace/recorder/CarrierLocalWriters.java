@@ -21,7 +21,7 @@ final class CarrierLocalWriters extends Writers {
         protected Writer initialValue() {
             Thread t = Thread.currentThread();
             // Running on a virtual thread we can't name the carrier; pruning then goes by idleness.
-            return newWriter(t.isVirtual() ? null : t);
+            return t.isVirtual() ? newWriter(null) : ownWriter(t);
         }
     };
 
@@ -39,8 +39,8 @@ final class CarrierLocalWriters extends Writers {
     }
 
     @Override
-    Writer acquire() {
-        Writer w = local.get();
+    Writer acquire(Writer home) {
+        Writer w = home;
         Thread t = Thread.currentThread();
         if (w.tryAcquire()) {
             w.holder = t;

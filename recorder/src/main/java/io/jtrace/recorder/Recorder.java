@@ -189,10 +189,18 @@ public final class Recorder {
      * time (docs/format.md, "late events").
      */
     Writer begin(Thread t, int need, long time) {
+        return begin(writers.home(), t, need, time);
+    }
+
+    /**
+     * {@link #begin(Thread, int, long)} when the caller already looked up {@code home}
+     * ({@link Writers#home()}): the hottest hooks find their carrier's writer once, not twice.
+     */
+    private Writer begin(Writer home, Thread t, int need, long time) {
         if (t == backgroundThread) {
             return null; // the tracer never traces itself
         }
-        Writer w = writers.acquire();
+        Writer w = writers.acquire(home);
         if (w == null) {
             if (!closed) {
                 lost.incrementAndGet();
@@ -224,7 +232,7 @@ public final class Recorder {
             }
         } else {
             if (w.current != t) {
-                ThreadRecord next = self(t);
+                ThreadRecord next = self(t, home, ThreadState.RUNNING);
                 if (next.excluded && t == Thread.currentThread()) {
                     w.release();
                     return null; // a thread of the tracer's own (its late events are written as other threads)
@@ -315,7 +323,11 @@ public final class Recorder {
 
     /** {@link #self(Thread)} for a thread that, if never seen, is in state {@code ifNew}. */
     private ThreadRecord self(Thread t, ThreadState ifNew) {
-        Writer home = writers.home();
+        return self(t, writers.home(), ifNew);
+    }
+
+    /** {@link #self(Thread, ThreadState)} with the carrier's writer {@code home} already looked up. */
+    private ThreadRecord self(Thread t, Writer home, ThreadState ifNew) {
         if (home == null) {
             return threads.get(t, ifNew);
         }
@@ -381,7 +393,11 @@ public final class Recorder {
     }
 
     void run() {
-        stateEvent(EventType.RUN, ThreadState.RUNNING, 0);
+        run(writers.home());
+    }
+
+    private void run(Writer home) {
+        stateEvent(home, EventType.RUN, ThreadState.RUNNING, 0);
     }
 
     void nativeEnd() {
@@ -389,7 +405,11 @@ public final class Recorder {
     }
 
     private void stateEvent(EventType type, ThreadState next, int reason) {
-        Writer w = begin(MAX_EVENT_BYTES);
+        stateEvent(writers.home(), type, next, reason);
+    }
+
+    private void stateEvent(Writer home, EventType type, ThreadState next, int reason) {
+        Writer w = begin(home, Thread.currentThread(), MAX_EVENT_BYTES, -1);
         if (w == null) {
             return;
         }
@@ -402,8 +422,12 @@ public final class Recorder {
     }
 
     void block(BlockReason reason, String blocker) {
+        block(writers.home(), reason, blocker);
+    }
+
+    private void block(Writer home, BlockReason reason, String blocker) {
         Object st = stack();
-        Writer w = begin(MAX_EVENT_BYTES);
+        Writer w = begin(home, Thread.currentThread(), MAX_EVENT_BYTES, -1);
         if (w == null) {
             return;
         }
@@ -653,9 +677,10 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        ThreadRecord r = self(t);
+        Writer home = writers.home();
+        ThreadRecord r = self(t, home, ThreadState.RUNNING);
         if (r.state == ThreadState.RUNNING.code || r.startPending) {
-            block(r.contextReason != null ? r.contextReason : reason, blocker);
+            block(home, r.contextReason != null ? r.contextReason : reason, blocker);
         }
     }
 
@@ -669,13 +694,14 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        ThreadRecord r = self(t);
+        Writer home = writers.home();
+        ThreadRecord r = self(t, home, ThreadState.RUNNING);
         long permit = r.permitFrom;
-        if (unblockIfBlocked(r, permit != 0 ? WakerKind.THREAD : fallback, permit)) {
+        if (unblockIfBlocked(home, r, permit != 0 ? WakerKind.THREAD : fallback, permit)) {
             r.permitFrom = 0;
         }
         if (r.state == ThreadState.RUNNABLE.code) {
-            run();
+            run(home);
         }
     }
 
@@ -710,7 +736,8 @@ public final class Recorder {
         if (t == backgroundThread) {
             return;
         }
-        ThreadRecord self = self(t);
+        Writer home = writers.home();
+        ThreadRecord self = self(t, home, ThreadState.RUNNING);
         if (self.pendingUnblock != null) {
             finishUnblock(self, null); // an unpark whose exit did not run: never hold two writers
         }
@@ -719,7 +746,7 @@ public final class Recorder {
             wake(self, t, r, target);
             return;
         }
-        Writer w = begin(t, MAX_EVENT_BYTES + SWITCH_BYTES);
+        Writer w = begin(home, t, MAX_EVENT_BYTES + SWITCH_BYTES, -1);
         if (w == null) {
             r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE); // event lost; the state still moves
             return;
@@ -775,6 +802,10 @@ public final class Recorder {
      * call made the target runnable.
      */
     private boolean unblockIfBlocked(ThreadRecord r, WakerKind waker, long wakerThread) {
+        return unblockIfBlocked(writers.home(), r, waker, wakerThread);
+    }
+
+    private boolean unblockIfBlocked(Writer home, ThreadRecord r, WakerKind waker, long wakerThread) {
         if (r == null || r.state != ThreadState.BLOCKED.code) {
             return false; // a thread never seen blocking: nothing to undo
         }
@@ -782,7 +813,7 @@ public final class Recorder {
         Object st = byMe ? stack() : null;
         // a wake-up by a timer, the network or the JDK is an event of no thread: no helper thread
         // of the JDK appears as the one that acted
-        Writer w = begin(byMe ? Thread.currentThread() : null, MAX_EVENT_BYTES + SWITCH_BYTES);
+        Writer w = begin(home, byMe ? Thread.currentThread() : null, MAX_EVENT_BYTES + SWITCH_BYTES, -1);
         if (w == null) {
             return r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE); // event lost; the state still moves
         }

@@ -1,6 +1,7 @@
 package io.jtrace.recorder;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,7 +32,12 @@ abstract class Writers {
     }
 
     /** The current thread's writer, owned by the caller until {@link Writer#release}; null if busy. */
-    abstract Writer acquire();
+    final Writer acquire() {
+        return acquire(home());
+    }
+
+    /** {@link #acquire()} when the caller already looked up {@code home}, the result of {@link #home()}. */
+    abstract Writer acquire(Writer home);
 
     /**
      * The current carrier's (or platform thread's) own writer, not acquired, or null where there
@@ -42,6 +48,24 @@ abstract class Writers {
 
     /** A human-readable name of the strategy, for diagnostics. */
     abstract String strategy();
+
+    /**
+     * Platform threads' own writers, by thread. A thread's thread-local slot can be emptied under
+     * it: the common pool's workers erase their thread locals after every task. Such a thread gets
+     * its writer back from here instead of a new writer (and a new buffer) per task. Consulted only
+     * when the slot is empty; an entry goes when its writer is pruned after its thread died.
+     */
+    private final ConcurrentHashMap<Thread, Writer> owned = new ConcurrentHashMap<>();
+
+    /** The writer of platform thread {@code t}: the one it had, or a new one. */
+    final Writer ownWriter(Thread t) {
+        Writer w = owned.get(t);
+        if (w == null) {
+            w = newWriter(t);
+            owned.put(t, w);
+        }
+        return w;
+    }
 
     final Writer newWriter(Thread owner) {
         Writer w = new Writer(ids.incrementAndGet(), owner);
@@ -57,6 +81,9 @@ abstract class Writers {
     final void unregister(Writer w) {
         w.registered = false;
         all.remove(w);
+        if (w.owner != null && !w.owner.isAlive()) {
+            owned.remove(w.owner, w);
+        }
     }
 
     final List<Writer> all() {
@@ -66,7 +93,7 @@ abstract class Writers {
     /** Platform threads: a writer each, in a plain ThreadLocal. Virtual threads: shared writers. */
     static final class SharedVirtualWriters extends Writers {
         private static final int SHARED = Integer.highestOneBit(Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
-        private final ThreadLocal<Writer> local = ThreadLocal.withInitial(() -> newWriter(Thread.currentThread()));
+        private final ThreadLocal<Writer> local = ThreadLocal.withInitial(() -> ownWriter(Thread.currentThread()));
         private final Writer[] shared = new Writer[SHARED];
 
         SharedVirtualWriters() {
@@ -76,12 +103,11 @@ abstract class Writers {
         }
 
         @Override
-        Writer acquire() {
-            Thread t = Thread.currentThread();
-            if (!t.isVirtual()) {
-                Writer w = local.get();
-                return w.tryAcquire() ? w : null;
+        Writer acquire(Writer home) {
+            if (home != null) {
+                return home.tryAcquire() ? home : null;
             }
+            Thread t = Thread.currentThread();
             int start = (int) t.threadId();
             for (int i = 0; i < SHARED; i++) {
                 Writer w = shared[(start + i) & (SHARED - 1)];
