@@ -14,6 +14,9 @@ public final class Monitors {
         Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform();
         Object monitor = new Object();
         CountDownLatch held = new CountDownLatch(1);
+        // load and initialize Work here: else both threads may load it at once, and the class
+        // loader's lock contention is a monitor block of "waiter" too (the JVM reports it)
+        Work.await(new CountDownLatch(0));
         Thread holder = builder.name("holder").start(() -> {
             synchronized (monitor) {
                 held.countDown();
