@@ -235,9 +235,15 @@ public final class Events {
         }
     }
 
-    /** LockSupport.unpark returns. */
+    /**
+     * LockSupport.unpark returns. Also while the session stops: an unpark that began while it was
+     * active holds a writer, which the session's last generation waits for.
+     */
     public static void unparkReturned() {
         Recorder r = Recorder.active;
+        if (r == null) {
+            r = Recorder.ending;
+        }
         if (r != null) {
             try {
                 r.unparkReturned();

@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class Recorder {
     /** The active session, or null: the one volatile read on every hook when tracing is off. */
     static volatile Recorder active;
+    /**
+     * The session being stopped, from the moment {@link #active} is cleared until its last
+     * generation is written: an unpark that began while it was active still finishes its
+     * UNBLOCK (and releases the writer it holds) after that (see {@link Events#unparkReturned}).
+     */
+    static volatile Recorder ending;
 
     /** Room for the thread switch and status an event may be preceded by. */
     private static final int SWITCH_BYTES = 48;
@@ -122,9 +128,14 @@ public final class Recorder {
             }
         }
         synchronized (Recorder.class) {
+            ending = r;
             active = null;
         }
-        r.background.requestStop(r.backgroundThread);
+        try {
+            r.background.requestStop(r.backgroundThread);
+        } finally {
+            ending = null;
+        }
         String report = r.stacks == null ? null : r.stacks.report();
         if (report != null) {
             System.err.println("jtrace: " + report);
