@@ -51,6 +51,35 @@ public final class LateEvents {
         }
     }
 
+    /**
+     * {@link #monitorBlocked} in two halves, for a reporter that writes many overlapping blocks in
+     * time order: the block's start ...
+     */
+    public static void monitorEnter(long threadId, long start, String monitorClass, List<StackFrame> frames,
+                                    boolean truncated) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.lateMonitorEnter(threadId, start, monitorClass,
+                        frames.isEmpty() ? null : new CapturedStack(List.copyOf(frames), truncated));
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
+    /** ... and its end, when {@code previousOwner} (0: unknown) left the monitor. */
+    public static void monitorEntered(long threadId, long end, long previousOwner) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.lateMonitorEntered(threadId, end, previousOwner);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
     /** Platform thread {@code threadId}'s Object.wait ended at {@code time} by {@code notifier}'s notify. */
     public static void notified(long threadId, long time, long notifier) {
         Recorder r = Recorder.active;

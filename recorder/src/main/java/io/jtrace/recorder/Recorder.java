@@ -943,11 +943,23 @@ public final class Recorder {
      */
     void lateMonitorBlock(long threadId, long start, long end, String monitorClass, long previousOwner,
                           CapturedStack stack) {
+        if (end >= start) {
+            lateMonitorEnter(threadId, start, monitorClass, stack);
+            lateMonitorEntered(threadId, end, previousOwner);
+        }
+    }
+
+    /**
+     * The first half of {@link #lateMonitorBlock}: the BLOCK at {@code start}. A reporter with many
+     * overlapping blocks writes every half in time order (all the starts and ends of a batch,
+     * sorted): a late event earlier than its buffer's last one costs a new buffer.
+     */
+    void lateMonitorEnter(long threadId, long start, String monitorClass, CapturedStack stack) {
         ThreadRecord r = threads.findById(threadId);
-        if (r == null || r.virtual || start < 0 || end < start) {
+        if (r == null || r.virtual || start < 0) {
             return;
         }
-        Writer w = begin(r.thread, 3 * MAX_EVENT_BYTES, start);
+        Writer w = begin(r.thread, MAX_EVENT_BYTES, start);
         if (w == null) {
             return;
         }
@@ -960,6 +972,22 @@ public final class Recorder {
             w.varint(BlockReason.MONITOR.code);
             w.varint(blockerId);
             w.varint(stackId);
+        } finally {
+            w.release();
+        }
+    }
+
+    /** The second half of {@link #lateMonitorBlock}: the UNBLOCK by {@code previousOwner} (0: unknown) and RUN at {@code end}. */
+    void lateMonitorEntered(long threadId, long end, long previousOwner) {
+        ThreadRecord r = threads.findById(threadId);
+        if (r == null || r.virtual || end < 0) {
+            return;
+        }
+        Writer w = begin(r.thread, 2 * MAX_EVENT_BYTES, end);
+        if (w == null) {
+            return;
+        }
+        try {
             w.untimed(EventType.LATE.code);
             writeUnblockAt(w, r, end, previousOwner != 0 ? WakerKind.THREAD : WakerKind.UNKNOWN, previousOwner);
             w.untimed(EventType.LATE.code);

@@ -121,8 +121,16 @@ public final class JdkEventBridge {
         if (offset == Long.MIN_VALUE) {
             return; // keep them until the first clock sync arrives
         }
+        // every timed part (a monitor block's start and its end are two) in time order: the
+        // recorder writes a late event earlier than its buffer's last one into a new buffer, and
+        // H2's eight threads contending on monitors made one per event, out of the budget
+        List<Part> parts = new ArrayList<>();
         for (RecordedEvent e : pending) {
-            deliver(e);
+            deliver(e, parts);
+        }
+        parts.sort(Comparator.comparingLong(Part::time));
+        for (Part p : parts) {
+            p.write().run();
         }
         pending.clear();
         if (lastSync < 0) {
@@ -130,33 +138,47 @@ public final class JdkEventBridge {
         }
     }
 
-    private void deliver(RecordedEvent e) {
+    /** One write of a late fact at its trace time. */
+    private record Part(long time, Runnable write) {}
+
+    /** Adds the writes {@code e} stands for to {@code parts}, each at its time. */
+    private void deliver(RecordedEvent e, List<Part> parts) {
         long start = epochNanos(e.getStartTime()) - offset;
         long end = epochNanos(e.getEndTime()) - offset;
         switch (e.getEventType().getName()) {
             case "jdk.JavaMonitorEnter" -> {
                 RecordedThread t = e.getThread();
-                if (t == null || t.isVirtual()) {
+                if (t == null || t.isVirtual() || end < start) {
                     return; // virtual threads' monitor blocks are seen by the unmount hook
                 }
+                long thread = t.getJavaThreadId();
                 RecordedThread owner = e.getThread("previousOwner");
-                LateEvents.monitorBlocked(t.getJavaThreadId(), start, end, e.getClass("monitorClass").getName(),
-                        owner == null ? 0 : owner.getJavaThreadId(), frames(e.getStackTrace()),
-                        e.getStackTrace() != null && e.getStackTrace().isTruncated());
+                long previousOwner = owner == null ? 0 : owner.getJavaThreadId();
+                String monitorClass = e.getClass("monitorClass").getName();
+                List<StackFrame> frames = frames(e.getStackTrace());
+                boolean truncated = e.getStackTrace() != null && e.getStackTrace().isTruncated();
+                parts.add(new Part(start, () -> LateEvents.monitorEnter(thread, start, monitorClass, frames, truncated)));
+                parts.add(new Part(end, () -> LateEvents.monitorEntered(thread, end, previousOwner)));
             }
             case "jdk.JavaMonitorWait" -> {
                 RecordedThread t = e.getThread();
                 RecordedThread notifier = e.getThread("notifier");
                 if (t != null && !t.isVirtual() && notifier != null) {
-                    LateEvents.notified(t.getJavaThreadId(), end, notifier.getJavaThreadId());
+                    long thread = t.getJavaThreadId();
+                    long by = notifier.getJavaThreadId();
+                    parts.add(new Part(end, () -> LateEvents.notified(thread, end, by)));
                 }
             }
-            case "jdk.GarbageCollection" -> LateEvents.gcPause(e.getLong("gcId"), e.getString("name"), start, end);
+            case "jdk.GarbageCollection" -> {
+                long id = e.getLong("gcId");
+                String name = e.getString("name");
+                parts.add(new Part(start, () -> LateEvents.gcPause(id, name, start, end)));
+            }
             case "jdk.SafepointBegin" -> safepointStarts.put(e.getLong("safepointId"), start);
             case "jdk.SafepointEnd" -> {
                 Long begin = safepointStarts.remove(e.getLong("safepointId"));
                 if (begin != null) {
-                    LateEvents.safepoint(begin, end);
+                    parts.add(new Part(begin, () -> LateEvents.safepoint(begin, end)));
                 }
             }
             default -> { }
