@@ -48,13 +48,15 @@ class FpStacksIT {
         System.out.println("StackShapes " + mode + ": " + run.stderr().lines().filter(l -> CHECK.matcher(l).find())
                 .findFirst().orElse(""));
         assertThat(c[4]).as("mismatches\n" + run.stderr()).isZero();
-        // how many hand-offs block (rather than meet a waiting partner) depends on timing: the
-        // counts are only required to show that hits and fallbacks both happened, many times
-        assertThat(c[1]).as("hits").isGreaterThan(1_000);
+        // how many hand-offs block (rather than meet a waiting partner) depends on timing and on
+        // the JIT (C1 only: a few thousand captures in some runs, 40,000 in others): the counts
+        // are only required to show that hits and fallbacks both happened, and that the cache
+        // answers more often than it misses
+        assertThat(c[1]).as("hits").isGreaterThan(100).isGreaterThan(c[2]);
         assertThat(c[3]).as("fallbacks (virtual threads after a yield)").isPositive();
         assertThat(c[0]).isEqualTo(c[1] + c[2] + c[3]);
         assertThat(run.read().events.stream().filter(e -> e.type() == EventType.BLOCK && !e.stack().isEmpty()).count())
-                .as("blocks with a stack").isGreaterThan(1_000);
+                .as("blocks with a stack").isGreaterThan(100);
     }
 
     @Test
