@@ -89,10 +89,10 @@ final class GenerationWriter implements Runnable {
     /** Writers given up on while held: counted at the trace's end if they are held still. */
     private final List<Writer> abandoned = new ArrayList<>();
     /**
-     * Writers this thread took off the writer list (idle, or superseded). One may be taken again
+     * Writers this thread took off the writer list (idle, their thread gone). One may be taken again
      * and re-register only after it read the generation counter: until it is seen registered
      * again it is looked at here at every generation's end, so that a buffer it took in the
-     * meantime is never missed. Weak: a superseded writer nobody can reach again just goes away.
+     * meantime is never missed. Weak: a writer nobody can reach again just goes away.
      */
     private final List<WeakReference<Writer>> pruned = new ArrayList<>();
     /** Whether the last poll looked for idle writers' buffers to reclaim (memory pressure). */
@@ -283,12 +283,8 @@ final class GenerationWriter implements Runnable {
     private void takePartialBuffers() throws IOException {
         Writer[] listed = r.writers.all().toArray(new Writer[0]);
         Map<Writer, Boolean> isListed = new IdentityHashMap<>();
-        Map<Thread, Writer> newest = new IdentityHashMap<>();
         for (Writer w : listed) {
             isListed.put(w, Boolean.TRUE);
-            if (w.owner != null) {
-                newest.merge(w.owner, w, (a, b) -> a.id > b.id ? a : b);
-            }
         }
         List<Writer> unlisted = new ArrayList<>();
         for (Iterator<WeakReference<Writer>> it = pruned.iterator(); it.hasNext(); ) {
@@ -301,15 +297,12 @@ final class GenerationWriter implements Runnable {
         }
         busy.clear();
         for (Writer w : listed) {
-            // superseded: its thread has a newer writer (a pool's worker whose thread locals the
-            // JDK erased after a task), so nothing can reach this one again
-            boolean superseded = w.owner != null && newest.get(w.owner) != w;
-            if (!tryTake(w, superseded) && mustWaitFor(w)) {
+            if (!tryTake(w) && mustWaitFor(w)) {
                 busy.add(w);
             }
         }
         for (Writer w : unlisted) {
-            if (!tryTake(w, false) && mustWaitFor(w)) {
+            if (!tryTake(w) && mustWaitFor(w)) {
                 busy.add(w); // a pruned writer in use again, not registered yet
             }
         }
@@ -317,7 +310,7 @@ final class GenerationWriter implements Runnable {
         for (int round = 0; !busy.isEmpty(); round++) {
             pause(round);
             writeHandedOff(); // what busy writers hand off meanwhile; also frees the pool
-            busy.removeIf(w -> tryTake(w, false) || !mustWaitFor(w));
+            busy.removeIf(w -> tryTake(w) || !mustWaitFor(w));
             long patience = stopRequested ? STOP_PATIENCE_NANOS : stuckPatienceNanos;
             if (!busy.isEmpty() && System.nanoTime() - start >= patience) {
                 for (Writer w : busy) {
@@ -346,9 +339,9 @@ final class GenerationWriter implements Runnable {
     /**
      * Takes {@code w}'s buffer of the closing generation if {@code w} is free; false if it is busy.
      * A writer left without a buffer leaves the writer list if it is idle and its thread has ended
-     * (or is unknown), or at once if it is {@code superseded}.
+     * (or is unknown). (A platform thread never has two writers: {@link Writers#ownWriter}.)
      */
-    private boolean tryTake(Writer w, boolean superseded) {
+    private boolean tryTake(Writer w) {
         if (!w.tryAcquireToSteal()) {
             return false;
         }
@@ -356,15 +349,12 @@ final class GenerationWriter implements Runnable {
             if (w.buf != null && w.gen == gen) {
                 r.handOff(w);
                 w.idleGenerations = 0;
-                if (superseded && w.registered) {
-                    prune(w);
-                }
             } else if (w.buf != null && w.gen < gen) {
                 // the writer was given up on, then released: its buffer's generation is written
                 staleLost += countEvents(w.data, w.pos);
                 r.pool.give(w.detach());
-            } else if (w.buf == null && w.registered && (superseded || (++w.idleGenerations >= IDLE_GENERATIONS_BEFORE_PRUNE
-                    && (w.owner == null || !w.owner.isAlive())))) {
+            } else if (w.buf == null && w.registered && ++w.idleGenerations >= IDLE_GENERATIONS_BEFORE_PRUNE
+                    && (w.owner == null || !w.owner.isAlive())) {
                 prune(w);
             }
         } finally {
