@@ -375,7 +375,7 @@ final class GenerationWriter implements Runnable {
      */
     private void giveUp(Writer w, long waited) {
         while (!w.tryAbandon() && !w.isAbandoned()) {
-            if (tryTake(w, false)) {
+            if (tryTake(w)) {
                 return; // released just now
             }
         }
