@@ -7,8 +7,9 @@ import jdk.internal.misc.CarrierThreadLocal;
  * {@code CarrierThreadLocal} keeps its value on the carrier even when read from a mounted
  * virtual thread (10,000 virtual threads → as many writers as carriers).
  *
- * <p>A virtual thread can be unmounted in the middle of an event (it blocked on a lock inside the
- * tracer's tables) and keeps its carrier's writer until it is mounted again, possibly elsewhere.
+ * <p>A virtual thread waits for the tracer's own locks pinned to its carrier ({@link CarrierPin}),
+ * but where it still unmounts in the middle of an event (a blocking point inside the JDK, such as
+ * class loading) it keeps its carrier's writer until it is mounted again, possibly elsewhere.
  * Meanwhile the other virtual threads on that carrier write into a few spare writers instead of
  * losing their events.
  *

@@ -90,7 +90,12 @@ final class FastStackTable implements StackTable {
                 return e.id;
             }
         }
-        return insert(t, first, skip, depth, truncated, hash);
+        CarrierPin.pin(); // the table's lock is the tracer's: wait for it on the carrier
+        try {
+            return insert(t, first, skip, depth, truncated, hash);
+        } finally {
+            CarrierPin.unpin();
+        }
     }
 
     /**

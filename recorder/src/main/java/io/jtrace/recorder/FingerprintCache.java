@@ -32,7 +32,16 @@ final class FingerprintCache {
         }
     }
 
-    synchronized void put(Fingerprint f) {
+    void put(Fingerprint f) {
+        CarrierPin.pin(); // the lock is the tracer's: wait for it on the carrier
+        try {
+            insert(f);
+        } finally {
+            CarrierPin.unpin();
+        }
+    }
+
+    private synchronized void insert(Fingerprint f) {
         if (size >= maxEntries) {
             clear();
         }

@@ -41,7 +41,12 @@ final class FpStackTable implements StackTable {
                     return s.id;
                 }
             }
-            return insert(f, fast.id(f.stack));
+            CarrierPin.pin(); // both tables' locks are the tracer's: wait for them on the carrier
+            try {
+                return insert(f, fast.id(f.stack));
+            } finally {
+                CarrierPin.unpin();
+            }
         }
         return fast.id(captured);
     }

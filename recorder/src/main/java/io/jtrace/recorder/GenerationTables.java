@@ -38,7 +38,12 @@ final class GenerationTables {
         if (id != null) {
             return id;
         }
-        return strings.computeIfAbsent(s, k -> nextString.incrementAndGet());
+        CarrierPin.pin(); // the map locks a bin to insert
+        try {
+            return strings.computeIfAbsent(s, k -> nextString.incrementAndGet());
+        } finally {
+            CarrierPin.unpin();
+        }
     }
 
     /** The id of a stack the tier captured; 0 for null (no stack). */
@@ -52,7 +57,15 @@ final class GenerationTables {
             return 0;
         }
         Long id = symbolized.get(stack);
-        return id != null ? id : symbolized.computeIfAbsent(stack, k -> nextSymbolized.incrementAndGet());
+        if (id != null) {
+            return id;
+        }
+        CarrierPin.pin();
+        try {
+            return symbolized.computeIfAbsent(stack, k -> nextSymbolized.incrementAndGet());
+        } finally {
+            CarrierPin.unpin();
+        }
     }
 
     /** The symbolized stacks; their frame strings are interned into this generation's strings. */

@@ -38,13 +38,18 @@ final class ThreadRegistry {
         if (ended != null && ended.thread == t) {
             return ended; // a late event of a thread that has terminated since
         }
-        return records.computeIfAbsent(t, k -> {
-            ThreadRecord created = new ThreadRecord(k, initial);
-            if (!created.virtual) {
-                byId.put(created.threadId, created); // the JDK reports late facts of platform threads only
-            }
-            return created;
-        });
+        CarrierPin.pin(); // the maps lock a bin to insert
+        try {
+            return records.computeIfAbsent(t, k -> {
+                ThreadRecord created = new ThreadRecord(k, initial);
+                if (!created.virtual) {
+                    byId.put(created.threadId, created); // the JDK reports late facts of platform threads only
+                }
+                return created;
+            });
+        } finally {
+            CarrierPin.unpin();
+        }
     }
 
     /** The record of the platform thread with this id, or null if the recorder has not seen it. */

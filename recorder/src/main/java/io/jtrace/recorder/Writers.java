@@ -75,7 +75,12 @@ abstract class Writers {
 
     final void register(Writer w) {
         w.registered = true;
-        all.add(w);
+        CarrierPin.pin(); // the list locks to copy
+        try {
+            all.add(w);
+        } finally {
+            CarrierPin.unpin();
+        }
     }
 
     final void unregister(Writer w) {

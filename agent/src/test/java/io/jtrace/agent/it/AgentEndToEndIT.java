@@ -4,11 +4,13 @@ import io.jtrace.agent.it.RecordedTrace.Ev;
 import io.jtrace.agent.it.workloads.Deterministic;
 import io.jtrace.agent.it.workloads.Handoffs;
 import io.jtrace.agent.it.workloads.LockContention;
+import io.jtrace.agent.it.workloads.ManyNewStacks;
 import io.jtrace.agent.it.workloads.ManyVirtualThreads;
 import io.jtrace.agent.it.workloads.Monitors;
 import io.jtrace.agent.it.workloads.SocketsAndFiles;
 import io.jtrace.format.BlockReason;
 import io.jtrace.format.EventType;
+import io.jtrace.format.StackFrame;
 import io.jtrace.format.UnmountReason;
 import io.jtrace.format.WakerKind;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,12 @@ class AgentEndToEndIT {
     Path dir;
 
     private RecordedTrace recordCleanly(Class<?> workload, String... args) throws Exception {
-        AgentRun run = AgentRun.withAgent(dir, "", workload, args);
+        return recordCleanly(List.of(), "", workload, args);
+    }
+
+    private RecordedTrace recordCleanly(List<String> jvmOptions, String options, Class<?> workload, String... args)
+            throws Exception {
+        AgentRun run = AgentRun.withAgent(dir, jvmOptions, options, workload, args);
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stderr()).doesNotContain("jtrace:");
         RecordedTrace t = run.read();
@@ -121,6 +128,26 @@ class AgentEndToEndIT {
         assertThat(unblock.event().time() - block.event().time()).isGreaterThan(20_000_000L);
         assertThat(t.of(EventType.GC_BEGIN)).isNotEmpty().allMatch(e -> e.event().late());
         assertThat(t.of(EventType.GC_END)).hasSameSizeAs(t.of(EventType.GC_BEGIN));
+    }
+
+    /**
+     * Virtual threads that contend for the tracer's own table locks while writing an event stay
+     * on their carriers (JDK 24+ would unmount them): the tracer's lock is never the
+     * application's block, and no thread blocks twice or unmounts while running.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fast", "fp"})
+    void theTracersOwnLocksNeverUnmountAVirtualThread(String tier) throws Exception {
+        List<String> jvm = tier.equals("fp") ? List.of("-XX:+PreserveFramePointer") : List.of();
+        RecordedTrace t = recordCleanly(jvm, "period=10ms", ManyNewStacks.class);
+        List<Ev> blocks = t.of(EventType.BLOCK);
+        assertThat(blocks).hasSizeGreaterThan(64 * 400);
+        assertThat(blocks.stream().filter(b -> b.stack().stream().anyMatch(AgentEndToEndIT::isTracerFrame)))
+                .as("blocks in the tracer's own code").isEmpty();
+    }
+
+    private static boolean isTracerFrame(StackFrame f) {
+        return f.className().startsWith("io.jtrace.") && !f.className().startsWith("io.jtrace.agent.it.");
     }
 
     @Test

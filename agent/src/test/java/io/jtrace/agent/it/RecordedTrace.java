@@ -48,6 +48,12 @@ final class RecordedTrace {
             return WakerKind.ofCode(event.arg("waker"));
         }
 
+        /** Short, for assertion messages: the generation's whole content would drown the report. */
+        @Override
+        public String toString() {
+            return event.type() + " at " + event.time() + " ns, thread " + event.thread() + ", generation " + gen.number();
+        }
+
         /** The first frame outside the JDK: where the application called into it. */
         StackFrame firstAppFrame() {
             for (StackFrame f : stack()) {
