@@ -34,6 +34,13 @@ final class Reports {
             part(s, e.getKey(), e.getValue(), b.blockedCount(io.jtrace.format.BlockReason.valueOf(e.getKey().toUpperCase(Locale.ROOT))));
         }
         part(s, "native", b.nativeNanos(), b.nativeCount());
+        if (b.nativeCount() > 0 || b.nativeNanos() > 0) {
+            StringBuilder calls = new StringBuilder();
+            for (Map.Entry<String, Long> e : b.nativeByKind().entrySet()) {
+                part(calls, e.getKey(), e.getValue(), b.nativeCount(e.getKey()));
+            }
+            s.append(" (").append(calls).append(')');
+        }
         return s.isEmpty() ? "-" : s.toString();
     }
 
@@ -57,6 +64,11 @@ final class Reports {
         }
         j.writeEndObject();
         j.writeNumberField("nativeNanos", b.nativeNanos());
+        j.writeObjectFieldStart("nativeByCall");
+        for (Map.Entry<String, Long> e : b.nativeByKind().entrySet()) {
+            j.writeNumberField(e.getKey(), e.getValue());
+        }
+        j.writeEndObject();
         j.writeObjectFieldStart("counts");
         j.writeNumberField("running", b.runningCount());
         j.writeNumberField("runnable", b.runnableCount());
@@ -66,6 +78,11 @@ final class Reports {
         }
         j.writeEndObject();
         j.writeNumberField("native", b.nativeCount());
+        j.writeObjectFieldStart("nativeByCall");
+        for (String call : b.nativeByKind().keySet()) {
+            j.writeNumberField(call, b.nativeCount(call));
+        }
+        j.writeEndObject();
         j.writeEndObject();
     }
 

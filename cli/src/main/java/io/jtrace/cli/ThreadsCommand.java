@@ -130,7 +130,7 @@ final class ThreadsCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, rowFormat, "GROUP", "THREADS", "RUNNING", "RUNNABLE", "BLOCKED", "NATIVE");
         } else {
             out.printf(Locale.ROOT, rowFormat, "ID", "NAME", "GROUP", "RUNNING", "RUNNABLE", "BLOCKED", "NATIVE",
-                    "BLOCKED BY REASON");
+                    "BLOCKED BY REASON | NATIVE BY CALL");
         }
         for (Row r : rows) {
             Breakdown b = r.times();
@@ -143,6 +143,12 @@ final class ThreadsCommand implements Callable<Integer> {
                 StringBuilder reasons = new StringBuilder();
                 b.blockedByReason().forEach((k, v) -> reasons.append(reasons.isEmpty() ? "" : ", ").append(k).append(' ')
                         .append(Reports.ms(v)));
+                StringBuilder calls = new StringBuilder();
+                b.nativeByKind().forEach((k, v) -> calls.append(calls.isEmpty() ? "" : ", ").append(k).append(' ')
+                        .append(Reports.ms(v)));
+                if (!calls.isEmpty()) {
+                    reasons.append(reasons.isEmpty() ? "| " : " | ").append(calls);
+                }
                 out.printf(Locale.ROOT, rowFormat, "T" + r.id() + (r.virtual() ? "v" : ""), r.name(), r.group(),
                         Reports.ms(b.runningNanos()), runnable, blocked, nat, reasons);
             }

@@ -74,6 +74,19 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void aPlatformThreadsSocketReadIsNativeTimeNamedByItsCall() throws Exception {
+        JsonNode reader = thread("socket-reader");
+        assertThat(reader.get("nativeByCall").get("socket read").asLong()).as("the answer comes after 40 ms")
+                .isBetween(39 * MS, 600 * MS);
+        assertThat(reader.get("counts").get("nativeByCall").get("socket read").asLong()).isEqualTo(1);
+        assertThat(thread("answerer").get("nativeByCall").get("socket accept")).isNotNull();
+        CliRun text = CliRun.of("threads", trace.toString());
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out().lines().filter(l -> l.contains("socket-reader")).findFirst().orElseThrow())
+                .contains("| socket read ");
+    }
+
+    @Test
     void aContendedSynchronizedIsCarvedFromTheLateEventsWithThePreviousOwnerAsWaker() {
         assertThat(blocked("monitor-waiter", "monitor")).isBetween(45 * MS, 600 * MS);
         assertThat(thread("monitor-waiter").get("wokenBy").get(Long.toString(id("monitor-holder")))).isNotNull();

@@ -2,6 +2,7 @@ package io.jtrace.analysis.timeline;
 
 import io.jtrace.format.BlockReason;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,6 +20,8 @@ public final class Breakdown {
     private long nativeCount;
     private final long[] blockedNanos = new long[BlockReason.values().length];
     private final long[] blockedCount = new long[BlockReason.values().length];
+    /** Native time by call ("socket accept", "file read", …): {nanos, count}; null until the first one. */
+    private Map<String, long[]> nativeByKind;
 
     public void add(ThreadInterval iv) {
         long d = iv.duration();
@@ -35,6 +38,7 @@ public final class Breakdown {
             case NATIVE -> {
                 nativeNanos += d;
                 nativeCount += n;
+                addNative(iv.what().isEmpty() ? OTHER_NATIVE : iv.what(), d, n);
             }
             case BLOCKED -> {
                 blockedNanos[iv.reason().ordinal()] += d;
@@ -44,7 +48,22 @@ public final class Breakdown {
         }
     }
 
+    /** The kind of a native interval whose call the recorder did not name. */
+    public static final String OTHER_NATIVE = "other";
+
+    private void addNative(String kind, long nanos, long count) {
+        if (nativeByKind == null) {
+            nativeByKind = new HashMap<>();
+        }
+        long[] v = nativeByKind.computeIfAbsent(kind, k -> new long[2]);
+        v[0] += nanos;
+        v[1] += count;
+    }
+
     public void addAll(Breakdown o) {
+        if (o.nativeByKind != null) {
+            o.nativeByKind.forEach((k, v) -> addNative(k, v[0], v[1]));
+        }
         runningNanos += o.runningNanos;
         runnableNanos += o.runnableNanos;
         nativeNanos += o.nativeNanos;
@@ -118,6 +137,23 @@ public final class Breakdown {
             }
         }
         return m;
+    }
+
+    /** Native time by call ("socket accept", "file read", {@value #OTHER_NATIVE}), largest first. */
+    public Map<String, Long> nativeByKind() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        if (nativeByKind != null) {
+            nativeByKind.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+                    .forEach(e -> m.put(e.getKey(), e.getValue()[0]));
+        }
+        return m;
+    }
+
+    /** How many native calls of {@code kind} began. */
+    public long nativeCount(String kind) {
+        long[] v = nativeByKind == null ? null : nativeByKind.get(kind);
+        return v == null ? 0 : v[1];
     }
 
     /** Time in every state together. */
