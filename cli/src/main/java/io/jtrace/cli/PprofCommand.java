@@ -9,6 +9,7 @@ import io.jtrace.analysis.timeline.Timeline;
 import io.jtrace.analysis.timeline.TimelineSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -50,6 +51,9 @@ final class PprofCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the trace file")
     Path file;
 
+    @Mixin
+    TracerThreadsOption tracerThreads;
+
     @Spec
     CommandSpec spec;
 
@@ -66,7 +70,7 @@ final class PprofCommand implements Callable<Integer> {
         BlockingProfile profile = new BlockingProfile(k, filter);
         TimelineSummary s;
         try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
-            s = Timeline.read(file, progress.progress(), profile);
+            s = Timeline.read(file, progress.progress(), tracerThreads.show, profile);
         }
         String comment = "jtrace " + k.label() + " profile of " + file.getFileName()
                 + (region == null ? "" : " --region=" + region) + (task == null ? "" : " --task=" + task);

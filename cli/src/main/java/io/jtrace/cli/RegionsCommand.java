@@ -5,6 +5,7 @@ import io.jtrace.analysis.timeline.Timeline;
 import io.jtrace.analysis.timeline.TimelineSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -23,6 +24,9 @@ final class RegionsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text: an array of region types")
     boolean json;
 
+    @Mixin
+    TracerThreadsOption tracerThreads;
+
     @Spec
     CommandSpec spec;
 
@@ -31,7 +35,7 @@ final class RegionsCommand implements Callable<Integer> {
         RegionLatencies regions = new RegionLatencies();
         TimelineSummary s;
         try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
-            s = Timeline.read(file, progress.progress(), regions);
+            s = Timeline.read(file, progress.progress(), tracerThreads.show, regions);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -5,6 +5,7 @@ import io.jtrace.analysis.timeline.Timeline;
 import io.jtrace.analysis.timeline.TimelineSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,6 +25,9 @@ final class TasksCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text: an array of task types")
     boolean json;
 
+    @Mixin
+    TracerThreadsOption tracerThreads;
+
     @Spec
     CommandSpec spec;
 
@@ -32,7 +36,7 @@ final class TasksCommand implements Callable<Integer> {
         TaskLatencies tasks = new TaskLatencies();
         TimelineSummary s;
         try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
-            s = Timeline.read(file, progress.progress(), tasks);
+            s = Timeline.read(file, progress.progress(), tracerThreads.show, tasks);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -9,6 +9,7 @@ import io.jtrace.analysis.timeline.Timeline;
 import io.jtrace.analysis.timeline.TimelineSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -45,6 +46,9 @@ final class ThreadsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text: an array of threads (or groups)")
     boolean json;
 
+    @Mixin
+    TracerThreadsOption tracerThreads;
+
     @Spec
     CommandSpec spec;
 
@@ -57,7 +61,7 @@ final class ThreadsCommand implements Callable<Integer> {
         ThreadTimes times = new ThreadTimes();
         TimelineSummary s;
         try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
-            s = Timeline.read(file, progress.progress(), times);
+            s = Timeline.read(file, progress.progress(), tracerThreads.show, times);
         }
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<Long, ThreadTimes.Times> e : times.byThread().entrySet()) {

@@ -7,6 +7,7 @@ import io.jtrace.analysis.wakeups.WakeNode;
 import io.jtrace.analysis.wakeups.WakeupGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -44,6 +45,9 @@ final class WakeupsCommand implements Callable<Integer> {
     @Option(names = "--dot", description = "print the graph in Graphviz's dot language")
     boolean dot;
 
+    @Mixin
+    TracerThreadsOption tracerThreads;
+
     @Spec
     CommandSpec spec;
 
@@ -57,7 +61,7 @@ final class WakeupsCommand implements Callable<Integer> {
         }
         WakeupGraph g;
         try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
-            g = WakeupGraph.of(file, byThread, frames, stacks, progress.progress());
+            g = WakeupGraph.of(file, byThread, frames, stacks, progress.progress(), tracerThreads.show);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -2,6 +2,7 @@ package io.jtrace.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jtrace.cli.workloads.GcWorkload;
 import io.jtrace.cli.workloads.KnownAnswers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,37 @@ class AnalysisCommandsTest {
         assertThat(text.exitCode()).as(text.err()).isZero();
         assertThat(text.out().lines().filter(l -> l.contains("socket-reader")).findFirst().orElseThrow())
                 .contains("| socket read ");
+    }
+
+    private static List<String> names(JsonNode threadsJson) {
+        List<String> names = new ArrayList<>();
+        threadsJson.forEach(t -> names.add(t.get("name").asText()));
+        return names;
+    }
+
+    @Test
+    void theTracersOwnThreadsAndFlightRecordersAreLeftOutUnlessAsked() throws Exception {
+        assertThat(names(threads)).isNotEmpty().noneMatch(n -> n.startsWith("JFR ") || n.startsWith("jtrace-"));
+        CliRun all = CliRun.of("threads", "--json", "--tracer-threads", trace.toString());
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(names(JSON.readTree(all.out()))).contains("JFR Periodic Tasks").containsAll(names(threads));
+        CliRun wakeups = CliRun.of("wakeups", "--json", "--threads", trace.toString());
+        assertThat(wakeups.exitCode()).as(wakeups.err()).isZero();
+        assertThat(wakeups.out()).doesNotContain("JFR ").contains("lock-waiter");
+        CliRun allWakeups = CliRun.of("wakeups", "--json", "--threads", "--tracer-threads", trace.toString());
+        assertThat(allWakeups.out()).contains("JFR Periodic Tasks");
+    }
+
+    @Test
+    void anApplicationsOwnFlightRecorderThreadsStayTheApplications() throws Exception {
+        Path withJfr = dir.resolve("app-jfr.jtrace");
+        CliRun run = CliRun.of("record", "-o", withJfr.toString(), "--",
+                "-XX:StartFlightRecording=filename=" + dir.resolve("app.jfr"),
+                "-cp", System.getProperty("java.class.path"), GcWorkload.class.getName());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        CliRun t = CliRun.of("threads", "--json", withJfr.toString());
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        assertThat(names(JSON.readTree(t.out()))).contains("JFR Periodic Tasks").noneMatch(n -> n.startsWith("jtrace-"));
     }
 
     @Test

@@ -43,7 +43,7 @@ public final class TableWriter {
 
     public TableWriter thread(ThreadInfo t, ToLongFunction<String> stringId) {
         int flags = (t.virtual() ? Wire.THREAD_VIRTUAL : 0) | (t.daemon() ? Wire.THREAD_DAEMON : 0)
-                | (t.ended() ? Wire.THREAD_ENDED : 0);
+                | (t.ended() ? Wire.THREAD_ENDED : 0) | (t.tracer() ? Wire.THREAD_TRACER : 0);
         entries.varint(t.threadId()).varint(stringId.applyAsLong(t.name())).varint(flags);
         count++;
         return this;

@@ -344,7 +344,8 @@ public final class TraceReader implements AutoCloseable {
                 long[] r = e.getValue();
                 long flags = r[1];
                 threads.put(e.getKey(), new ThreadInfo(e.getKey(), str(r[0], r[2]), (flags & Wire.THREAD_VIRTUAL) != 0,
-                        (flags & Wire.THREAD_DAEMON) != 0, (flags & Wire.THREAD_ENDED) != 0));
+                        (flags & Wire.THREAD_DAEMON) != 0, (flags & Wire.THREAD_ENDED) != 0,
+                        (flags & Wire.THREAD_TRACER) != 0));
             }
             BatchDecoder decoder = new BatchDecoder(gen, specs, strings, stacks);
             List<Event> events = new ArrayList<>();

@@ -41,6 +41,7 @@ public final class Wire {
     public static final int THREAD_VIRTUAL = 1;
     public static final int THREAD_DAEMON = 2;
     public static final int THREAD_ENDED = 4;
+    public static final int THREAD_TRACER = 8;
 
     /** Frame kinds of a stack frame (where the unwinder knows them). */
     public static final int FRAME_UNKNOWN = 0;

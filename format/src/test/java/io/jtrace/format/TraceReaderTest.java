@@ -35,7 +35,8 @@ class TraceReaderTest {
         TableWriter stacks = new TableWriter().stack(stack, ids::id);
         TableWriter threads = new TableWriter()
                 .thread(new ThreadInfo(11, "worker-ü", true, true, false), ids::id)
-                .thread(new ThreadInfo(12, "日本語", false, false, true), ids::id);
+                .thread(new ThreadInfo(12, "日本語", false, false, true), ids::id)
+                .thread(new ThreadInfo(13, "jtrace-writer", false, true, false, true), ids::id);
         byte[] trace = HandBuiltTrace.standard()
                 .beginGeneration(1, 0)
                 .batch(1, 1, 0, new Batch().threadSwitch(11)
@@ -53,6 +54,8 @@ class TraceReaderTest {
         assertThat(g.stack(block.stackId()).frames().getFirst()).hasToString("Main.run(Main.java:42)");
         assertThat(g.stack(block.stackId()).frames().get(1)).hasToString("Main.main(Unknown Source)");
         assertThat(g.thread(11)).isEqualTo(new ThreadInfo(11, "worker-ü", true, true, false));
+        assertThat(g.thread(13).tracer()).as("the tracer flag survives the round trip").isTrue();
+        assertThat(g.thread(11).tracer()).isFalse();
         assertThat(g.thread(12)).isEqualTo(new ThreadInfo(12, "日本語", false, false, true));
         assertThat(g.string(0)).isEmpty();
         assertThat(g.stack(0)).isNull();

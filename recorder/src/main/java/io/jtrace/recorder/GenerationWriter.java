@@ -519,8 +519,9 @@ final class GenerationWriter implements Runnable {
                 continue; // not in this generation (a virtual thread parked throughout): no entry
             }
             Thread th = rec.thread;
-            table.thread(new ThreadInfo(rec.threadId, th.getName(), rec.virtual, th.isDaemon(),
-                    th.getState() == Thread.State.TERMINATED), t::string);
+            String name = th.getName();
+            table.thread(new ThreadInfo(rec.threadId, name, rec.virtual, th.isDaemon(),
+                    th.getState() == Thread.State.TERMINATED, rec.excluded || r.isTracerThreadName(name)), t::string);
         }
         record(Wire.THREADS);
         table.reset();

@@ -29,6 +29,14 @@ public final class LateEvents {
         }
     }
 
+    /** Threads named {@code names} work for the tracer (see {@link Recorder#tracerThreadNames}). */
+    public static void tracerThreadNames(java.util.Set<String> names) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            r.tracerThreadNames(names);
+        }
+    }
+
     /** Runs {@code task} when the recording stops, before its last generation is written. */
     public static void beforeStop(Runnable task) {
         Recorder r = Recorder.active;

@@ -148,6 +148,20 @@ public final class Recorder {
         threads.get(t, t.getState() == Thread.State.NEW ? ThreadState.NOT_EXIST : ThreadState.RUNNING).excluded = true;
     }
 
+    /**
+     * Threads named {@code names} work for the tracer (the JDK's Flight Recorder threads when the
+     * tracer started Flight Recorder): the thread tables flag them so analyses can leave them out.
+     */
+    void tracerThreadNames(java.util.Set<String> names) {
+        tracerThreadNames = java.util.Set.copyOf(names);
+    }
+
+    boolean isTracerThreadName(String name) {
+        return tracerThreadNames.contains(name);
+    }
+
+    private volatile java.util.Set<String> tracerThreadNames = java.util.Set.of();
+
     void beforeStop(Runnable task) {
         beforeStop.add(task);
     }

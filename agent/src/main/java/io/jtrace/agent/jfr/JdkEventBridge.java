@@ -7,10 +7,12 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.EventStream;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 public final class JdkEventBridge {
     /** How long stopping waits for the stream to deliver what was recorded before. */
     private static final long STOP_PATIENCE_MILLIS = 2_000;
+    /** The threads Flight Recorder runs (JDK 25), which exist only because the bridge started it. */
+    private static final Set<String> JFR_THREADS = Set.of("JFR Periodic Tasks", "JFR Recorder Thread", "JFR Shutdown Hook");
 
     private final Recording recording = new Recording();
     private EventStream stream;
@@ -45,11 +50,33 @@ public final class JdkEventBridge {
     private JdkEventBridge() {}
 
     /**
+     * Whether Flight Recorder runs, or will run, for the application itself: started already, or
+     * asked for on the command line (a recording from -XX:StartFlightRecording starts after the
+     * agent's premain). One the application starts later through the API or jcmd shares the
+     * threads the bridge's recording started; they stay the tracer's (README, known limits).
+     */
+    private static boolean applicationUsesFlightRecorder() {
+        if (FlightRecorder.isInitialized()) {
+            return true;
+        }
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-XX:StartFlightRecording") || arg.startsWith("-XX:FlightRecorderOptions")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Starts recording the JDK's events now (so that nothing the application does from its first
      * line is missed), and a daemon thread of ours that reads them back; both stop, delivering
      * what they hold, just before the trace's last generation.
      */
     public static void start() throws IOException {
+        if (!applicationUsesFlightRecorder()) {
+            // Flight Recorder starts for us: its threads are the tracer's, not the application's
+            LateEvents.tracerThreadNames(JFR_THREADS);
+        }
         JdkEventBridge bridge = new JdkEventBridge();
         Recording r = bridge.recording;
         r.setName("jtrace");

@@ -54,8 +54,12 @@ public final class Timeline {
     private long lateApplied;
     private long lateTooLate;
 
-    private Timeline(TimelineListener out) {
+    /** Deliver the tracer's own threads too (ThreadInfo#tracer); else they and wake-ups by them are left out. */
+    private final boolean tracerThreads;
+
+    private Timeline(TimelineListener out, boolean tracerThreads) {
         this.out = out;
+        this.tracerThreads = tracerThreads;
         this.machine = new ThreadStateMachine(new ThreadStateMachine.Listener() {
             @Override
             public void transition(long thread, long time, ThreadState from, ThreadState to, BlockReason reason, Event cause) {
@@ -82,8 +86,17 @@ public final class Timeline {
     /** As {@link #read(Path, TimelineListener...)}, telling {@code progress} how far the read has got. */
     public static TimelineSummary read(Path file, ReadProgress progress, TimelineListener... listeners)
             throws IOException {
+        return read(file, progress, false, listeners);
+    }
+
+    /**
+     * As {@link #read(Path, ReadProgress, TimelineListener...)}; with {@code tracerThreads} the
+     * tracer's own threads (docs/format.md, thread flags) are delivered too.
+     */
+    public static TimelineSummary read(Path file, ReadProgress progress, boolean tracerThreads,
+                                       TimelineListener... listeners) throws IOException {
         TimelineListener all = listeners.length == 1 ? listeners[0] : new AllListeners(List.of(listeners));
-        Timeline t = new Timeline(all);
+        Timeline t = new Timeline(all, tracerThreads);
         try (TraceReader reader = TraceReader.open(file, progress)) {
             long first = -1;
             long last = 0;
@@ -184,9 +197,14 @@ public final class Timeline {
     private Map<Long, ThreadDescription> descriptions() {
         Map<Long, ThreadDescription> d = new HashMap<>();
         for (ThreadInfo ti : infos.values()) {
-            d.put(ti.threadId(), new ThreadDescription(ti.threadId(), ti.name(), ti.virtual(), entries.get(ti.threadId())));
+            if (tracerThreads || !ti.tracer()) {
+                d.put(ti.threadId(), new ThreadDescription(ti.threadId(), ti.name(), ti.virtual(), entries.get(ti.threadId())));
+            }
         }
         for (Long id : entries.keySet()) {
+            if (!tracerThreads && isTracer(id)) {
+                continue;
+            }
             d.putIfAbsent(id, new ThreadDescription(id, "", false, entries.get(id)));
         }
         return d;
@@ -346,7 +364,17 @@ public final class Timeline {
 
     private void deliver(Track t, ThreadInterval iv) {
         t.delivered = iv.end();
-        out.interval(iv);
+        if (tracerThreads) {
+            out.interval(iv);
+        } else if (!isTracer(t.id)) {
+            Waker w = iv.waker();
+            out.interval(w != null && w.wakerThread() != 0 && isTracer(w.wakerThread()) ? iv.withWaker(Waker.UNKNOWN) : iv);
+        }
+    }
+
+    private boolean isTracer(long thread) {
+        ThreadInfo ti = infos.get(thread);
+        return ti != null && ti.tracer();
     }
 
     /** The outermost frame of {@code s} outside the JDK and the tracer; null if it has none. */

@@ -49,9 +49,27 @@ final class WakeupAnalysis {
     private long wakeups;
     private long unmatchedLateNotifies;
 
+    /** Count wake-ups of and by the tracer's own threads (ThreadInfo#tracer) too. */
+    private final boolean tracerThreads;
+
     WakeupAnalysis(boolean byThread, int frames) {
+        this(byThread, frames, false);
+    }
+
+    WakeupAnalysis(boolean byThread, int frames, boolean tracerThreads) {
         this.byThread = byThread;
         this.frames = frames;
+        this.tracerThreads = tracerThreads;
+    }
+
+    /** A wake-up that involves a thread of the tracer's, left out unless asked for. */
+    private boolean hidden(long target, long waker) {
+        return !tracerThreads && (isTracer(target) || isTracer(waker));
+    }
+
+    private boolean isTracer(long thread) {
+        ThreadInfo i = thread == 0 ? null : threads.get(thread);
+        return i != null && i.tracer();
     }
 
     private record EdgeKey(WakeNode waker, WakeNode wakee) {}
@@ -168,6 +186,9 @@ final class WakeupAnalysis {
         long target = e.arg("target");
         BlockReason reason = blocked.remove(target);
         WakerKind kind = WakerKind.ofCode(e.arg("waker"));
+        if (hidden(target, kind == WakerKind.CURRENT ? e.thread() : kind == WakerKind.THREAD ? e.arg("wakerThread") : 0)) {
+            return;
+        }
         WakeNode wakee = node(target);
         ThreadInfo info = threads.get(target);
         wakeups++;
@@ -208,6 +229,10 @@ final class WakeupAnalysis {
                 long target = e.arg("target");
                 WakerKind kind = WakerKind.ofCode(e.arg("waker"));
                 long wakerThread = e.arg("wakerThread");
+                if (hidden(target, kind == WakerKind.THREAD ? wakerThread : 0)) {
+                    lateBlocked.remove(target);
+                    return;
+                }
                 WakeNode waker = kind == WakerKind.THREAD && wakerThread != 0 ? node(wakerThread) : WakeNode.UNKNOWN;
                 Long blockedAt = lateBlocked.remove(target);
                 if (blockedAt != null && blockedAt <= e.time()) {

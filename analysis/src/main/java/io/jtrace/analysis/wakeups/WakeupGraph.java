@@ -29,7 +29,13 @@ public record WakeupGraph(List<WakeEdge> edges, long wakeups, long unmatchedLate
      */
     public static WakeupGraph of(Path file, boolean byThread, int frames, int topStacks, ReadProgress progress)
             throws IOException {
-        WakeupAnalysis a = new WakeupAnalysis(byThread, frames);
+        return of(file, byThread, frames, topStacks, progress, false);
+    }
+
+    /** As {@link #of(Path, boolean, int, int, ReadProgress)}; {@code tracerThreads}: with the tracer's own threads' wake-ups. */
+    public static WakeupGraph of(Path file, boolean byThread, int frames, int topStacks, ReadProgress progress,
+                                 boolean tracerThreads) throws IOException {
+        WakeupAnalysis a = new WakeupAnalysis(byThread, frames, tracerThreads);
         try (TraceReader reader = TraceReader.open(file, progress)) {
             Generation g;
             while ((g = reader.next()) != null) {
