@@ -2,6 +2,7 @@ package io.jtrace.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.jtrace.analysis.ThreadGroups;
+import io.jtrace.analysis.threads.CarrierTimes;
 import io.jtrace.analysis.threads.ThreadTimes;
 import io.jtrace.analysis.timeline.Breakdown;
 import io.jtrace.analysis.timeline.ThreadDescription;
@@ -43,7 +44,11 @@ final class ThreadsCommand implements Callable<Integer> {
     @Option(names = "--groups", description = "list groups instead of threads")
     boolean groups;
 
-    @Option(names = "--json", description = "print JSON instead of text: an array of threads (or groups)")
+    @Option(names = "--carriers", description = "per carrier thread: running virtual threads (which, how long), "
+            + "its own code, idle (waiting for work), its own blocks and native calls")
+    boolean carriers;
+
+    @Option(names = "--json", description = "print JSON instead of text: an array of threads (or groups, or carriers)")
     boolean json;
 
     @Mixin
@@ -58,10 +63,26 @@ final class ThreadsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Comparator<Row> order = order(sort);
+        if (carriers && groups) {
+            throw new IllegalArgumentException("--carriers and --groups exclude each other");
+        }
         ThreadTimes times = new ThreadTimes();
+        CarrierTimes mounts = new CarrierTimes();
         TimelineSummary s;
         try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
-            s = Timeline.read(file, progress.progress(), tracerThreads.show, times);
+            s = Timeline.read(file, progress.progress(), tracerThreads.show, times, mounts);
+        }
+        if (carriers) {
+            CarriersReport report = new CarriersReport(s, times, mounts);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                report.json(out);
+            } else {
+                report.text(file, out);
+            }
+            out.flush();
+            Reports.warnings(s, spec.commandLine().getErr());
+            return 0;
         }
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<Long, ThreadTimes.Times> e : times.byThread().entrySet()) {

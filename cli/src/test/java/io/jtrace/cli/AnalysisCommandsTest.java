@@ -107,6 +107,57 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void theCarrierRanItsVirtualThreadsForTheirRunningTimeAndWasIdleOtherwise() throws Exception {
+        CliRun run = CliRun.of("threads", "--carriers", "--json", trace.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode carriers = JSON.readTree(run.out());
+        assertThat(carriers).as("one carrier: the test runs with parallelism 1").hasSize(1);
+        JsonNode carrier = carriers.get(0);
+        long virtualRunning = 0;
+        for (JsonNode t : threads) {
+            if (t.get("virtual").asBoolean()) {
+                virtualRunning += t.get("runningNanos").asLong();
+            }
+        }
+        long mounted = carrier.get("mountedNanos").asLong();
+        assertThat(virtualRunning).isGreaterThan(200 * MS); // 20 runners spin 10 ms each
+        // a virtual thread runs only while mounted; it stays mounted a little after it blocks
+        assertThat(mounted).as("mounted time covers the virtual threads' running time").isGreaterThanOrEqualTo(virtualRunning);
+        assertThat(mounted).as("and is the carrier's MOUNT to UNMOUNT spans in the raw events").isEqualTo(mountedInDump(carrier));
+        assertThat(carrier.get("idleNanos").asLong()).as("ForkJoinPool's own waits for work").isGreaterThan(0);
+        assertThat(thread(carrier.get("name").asText()).get("blockedNanos").get("idle").asLong())
+                .isEqualTo(carrier.get("idleNanos").asLong());
+        assertThat(carrier.get("longest").get(0).get("name").asText()).startsWith("runner-");
+        CliRun text = CliRun.of("threads", "--carriers", trace.toString());
+        assertThat(text.out()).contains("RUNNING VIRTUAL THREADS").contains(carrier.get("name").asText());
+    }
+
+    /** The sum of {@code carrier}'s MOUNT → UNMOUNT spans, from {@code dump --json}. */
+    private static long mountedInDump(JsonNode carrier) throws Exception {
+        CliRun dump = CliRun.of("dump", "--json", trace.toString());
+        assertThat(dump.exitCode()).as(dump.err()).isZero();
+        long id = carrier.get("threadId").asLong();
+        long sum = 0;
+        long since = -1;
+        for (String line : dump.out().lines().toList()) {
+            JsonNode e = JSON.readTree(line);
+            if (e.get("thread").asLong() != id) {
+                continue;
+            }
+            switch (e.get("type").asText()) {
+                case "MOUNT" -> since = e.get("time").asLong();
+                case "UNMOUNT" -> {
+                    sum += e.get("time").asLong() - since;
+                    since = -1;
+                }
+                default -> { }
+            }
+        }
+        assertThat(since).as("every mount unmounted by the end").isEqualTo(-1);
+        return sum;
+    }
+
+    @Test
     void anApplicationsOwnFlightRecorderThreadsStayTheApplications() throws Exception {
         Path withJfr = dir.resolve("app-jfr.jtrace");
         CliRun run = CliRun.of("record", "-o", withJfr.toString(), "--",

@@ -157,9 +157,9 @@ public final class TraceReader implements AutoCloseable {
                     + Wire.HEADER_BYTES + " bytes)");
         }
         int version = h[Wire.MAGIC.length] & 0xFF;
-        if (version != Wire.VERSION) {
-            throw new TraceFormatException(Wire.MAGIC.length,
-                    "trace format version " + version + " is not supported (this reader reads version " + Wire.VERSION + ")");
+        if (version < Wire.OLDEST_READABLE_VERSION || version > Wire.VERSION) {
+            throw new TraceFormatException(Wire.MAGIC.length, "trace format version " + version
+                    + " is not supported (this reader reads versions " + Wire.OLDEST_READABLE_VERSION + " to " + Wire.VERSION + ")");
         }
         Rec rec = readRecord();
         if (rec == null) {

@@ -17,7 +17,9 @@ public final class Wire {
     /** "JTRACE". */
     public static final byte[] MAGIC = {'J', 'T', 'R', 'A', 'C', 'E'};
     /** The format version this code writes and reads. Bump it with docs/format.md. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest version this reader reads: version 2 only added codes (docs/format.md, "Versions"). */
+    public static final int OLDEST_READABLE_VERSION = 1;
     /** Header length: magic, version byte, reserved byte. */
     public static final int HEADER_BYTES = MAGIC.length + 2;
 

@@ -128,6 +128,17 @@ class TraceReaderTest {
     }
 
     @Test
+    void versionOneTracesAreStillRead() throws Exception {
+        byte[] trace = HandBuiltTrace.standard().end().bytes();
+        trace[Wire.MAGIC.length] = 1; // version 2 only added codes and a flag that version 1 never wrote
+
+        assertThat(HandBuiltTrace.read(trace)).isNotNull();
+        trace[Wire.MAGIC.length] = 0;
+        assertThatThrownBy(() -> HandBuiltTrace.read(trace)).isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining("version 0");
+    }
+
+    @Test
     void hugeRecordLengthIsAnErrorNotAnAllocation() {
         byte[] header = HandBuiltTrace.standard().bytes();
         byte[] trace = Arrays.copyOf(header, header.length + 7);

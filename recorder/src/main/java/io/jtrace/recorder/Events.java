@@ -196,6 +196,18 @@ public final class Events {
         }
     }
 
+    /** The current thread, a pool's worker, waits for work (ended by {@link #blockingCallReturned}). */
+    public static void poolIdle() {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.poolIdle();
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
     /** The current thread returns from a blocking call; {@code fallback} is the waker if none was seen. */
     public static void blockingCallReturned(WakerKind fallback) {
         Recorder r = Recorder.active;

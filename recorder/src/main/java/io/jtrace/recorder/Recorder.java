@@ -451,7 +451,10 @@ public final class Recorder {
     }
 
     private void block(Writer home, BlockReason reason, String blocker) {
-        Object st = stack();
+        block(home, reason, blocker, stack());
+    }
+
+    private void block(Writer home, BlockReason reason, String blocker, Object st) {
         Writer w = begin(home, Thread.currentThread(), MAX_EVENT_BYTES, -1);
         if (w == null) {
             return;
@@ -706,6 +709,22 @@ public final class Recorder {
         ThreadRecord r = self(t, home, ThreadState.RUNNING);
         if (r.state == ThreadState.RUNNING.code || r.startPending) {
             block(home, r.contextReason != null ? r.contextReason : reason, blocker);
+        }
+    }
+
+    /**
+     * The current thread, a pool's worker, waits for work: a block without a stack (it is always
+     * the pool's own wait), ended like any blocking call by {@link #blockingCallReturned}.
+     */
+    void poolIdle() {
+        Thread t = Thread.currentThread();
+        if (t == backgroundThread) {
+            return;
+        }
+        Writer home = writers.home();
+        ThreadRecord r = self(t, home, ThreadState.RUNNING);
+        if (r.state == ThreadState.RUNNING.code) {
+            block(home, BlockReason.IDLE, null, null);
         }
     }
 

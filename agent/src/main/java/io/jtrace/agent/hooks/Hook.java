@@ -36,7 +36,9 @@ enum Hook {
     MOUNT,
     UNMOUNTED,
     UNBLOCKED_BY_JDK,
-    TIMED_OUT;
+    TIMED_OUT,
+    POOL_IDLE_ENTER,
+    POOL_IDLE_EXIT;
 
     /** Set when this hook failed: it returns at once from then on. */
     volatile boolean off;

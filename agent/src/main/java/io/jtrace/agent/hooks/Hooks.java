@@ -137,6 +137,33 @@ public final class Hooks {
         }
     }
 
+    /**
+     * ForkJoinPool.awaitWork: a worker (a carrier, or a pool thread of the application) waits for
+     * work in Unsafe.park, which no park hook sees. It may return at once when work came meanwhile.
+     */
+    public static void poolIdleEnter() {
+        if (Hook.POOL_IDLE_ENTER.off) {
+            return;
+        }
+        try {
+            Events.poolIdle();
+        } catch (Throwable t) {
+            Hook.POOL_IDLE_ENTER.failed(t);
+        }
+    }
+
+    /** ForkJoinPool.awaitWork returns: work came (who signalled it is not seen: Unsafe.unpark). */
+    public static void poolIdleExit() {
+        if (Hook.POOL_IDLE_EXIT.off) {
+            return;
+        }
+        try {
+            Events.blockingCallReturned(WakerKind.UNKNOWN);
+        } catch (Throwable t) {
+            Hook.POOL_IDLE_EXIT.failed(t);
+        }
+    }
+
     public static void joinEnter() {
         if (Hook.JOIN_ENTER.off) {
             return;

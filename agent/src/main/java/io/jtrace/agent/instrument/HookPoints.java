@@ -51,6 +51,9 @@ public final class HookPoints {
             p.add(new HookPoint(q, "put", "(Ljava/lang/Object;)V", QUEUE_ENTER, QUEUE_EXIT, "park"));
             p.add(new HookPoint(q, "offer", "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z", QUEUE_ENTER, QUEUE_EXIT, "park"));
         }
+        // pool workers waiting for work, carriers among them: ForkJoinPool parks them with Unsafe.park
+        p.add(new HookPoint("java/util/concurrent/ForkJoinPool", "awaitWork", "(Ljava/util/concurrent/ForkJoinPool$WorkQueue;I)I",
+                call("poolIdleEnter", "()V"), call("poolIdleExit", "()V"), "park"));
         // sleep, wait and join
         p.add(new HookPoint(THREAD, "sleepNanos", "(J)V", call("sleep", "(J)V", FIRST), call("sleepReturned", "()V"), "sleep"));
         p.add(new HookPoint("java/lang/Object", "wait", "(J)V", call("objectWait", "(Ljava/lang/Object;)V", THIS), RETURNED, "wait"));

@@ -49,6 +49,8 @@ public final class Timeline {
     private final Map<Long, String> openTasks = new HashMap<>();
     private final Map<Long, ThreadInfo> infos = new HashMap<>();
     private final Map<Long, String> entries = new HashMap<>();
+    /** Carrier → {virtual thread, mounted since}: one entry per carrier that has one mounted. */
+    private final Map<Long, long[]> mounted = new HashMap<>();
     private final ThreadStateMachine machine;
     private Generation g;
     private long lateApplied;
@@ -168,6 +170,8 @@ public final class Timeline {
     }
 
     private void finish(long endTime) {
+        mounted.forEach((carrier, m) -> out.mounted(carrier, m[0], m[1], Math.max(endTime, m[1])));
+        mounted.clear();
         for (Track t : tracks.values()) {
             if (t.inInterval() && t.start <= endTime) {
                 close(t, Math.max(endTime, t.start), null);
@@ -323,6 +327,13 @@ public final class Timeline {
                         out.region(actor, r, e.time());
                         break;
                     }
+                }
+            }
+            case MOUNT -> mounted.put(actor, new long[] {e.arg("vthread"), e.time()});
+            case UNMOUNT -> {
+                long[] m = mounted.remove(actor);
+                if (m != null && m[0] == e.arg("vthread")) {
+                    out.mounted(actor, m[0], m[1], e.time());
                 }
             }
             case TASK_BEGIN -> {
@@ -532,6 +543,11 @@ public final class Timeline {
         @Override
         public void interval(ThreadInterval interval) {
             all.forEach(l -> l.interval(interval));
+        }
+
+        @Override
+        public void mounted(long carrier, long vthread, long start, long end) {
+            all.forEach(l -> l.mounted(carrier, vthread, start, end));
         }
 
         @Override

@@ -9,6 +9,12 @@ public interface TimelineListener {
     /** A finished interval: it will not change any more. */
     default void interval(ThreadInterval interval) { }
 
+    /**
+     * Carrier {@code carrier} ran virtual thread {@code vthread} from {@code start} (its MOUNT) to
+     * {@code end} (its UNMOUNT, or the end of the trace). Delivered at the unmount, in time order per carrier.
+     */
+    default void mounted(long carrier, long vthread, long start, long end) { }
+
     /** A task began ({@code parent} 0: none). */
     default void taskBegin(long task, long parent, String type, long time, long thread) { }
 

@@ -186,8 +186,9 @@ final class WakeupAnalysis {
         long target = e.arg("target");
         BlockReason reason = blocked.remove(target);
         WakerKind kind = WakerKind.ofCode(e.arg("waker"));
-        if (hidden(target, kind == WakerKind.CURRENT ? e.thread() : kind == WakerKind.THREAD ? e.arg("wakerThread") : 0)) {
-            return;
+        if (reason == BlockReason.IDLE
+                || hidden(target, kind == WakerKind.CURRENT ? e.thread() : kind == WakerKind.THREAD ? e.arg("wakerThread") : 0)) {
+            return; // a pool worker given work (the pool's own signal, not seen), or the tracer's
         }
         WakeNode wakee = node(target);
         ThreadInfo info = threads.get(target);
