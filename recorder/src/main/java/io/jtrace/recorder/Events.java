@@ -37,6 +37,18 @@ public final class Events {
         }
     }
 
+    /** The current thread, started and not yet seen, runs its first code: its THREAD_START, now. */
+    public static void threadRunning() {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.threadRunning();
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
     /** The current thread is about to terminate. */
     public static void threadEnd() {
         Recorder r = Recorder.active;

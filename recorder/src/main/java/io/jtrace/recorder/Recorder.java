@@ -413,6 +413,21 @@ public final class Recorder {
         stateEvent(EventType.THREAD_START, ThreadState.RUNNING, 0);
     }
 
+    /**
+     * The current thread runs its first code. If it was seen created and has written nothing yet,
+     * taking a writer writes its THREAD_START (see {@link #begin}); else nothing.
+     */
+    void threadRunning() {
+        Thread t = Thread.currentThread();
+        ThreadRecord r = t == backgroundThread ? null : threads.find(t);
+        if (r != null && r.startPending) {
+            Writer w = begin(t, MAX_EVENT_BYTES);
+            if (w != null) {
+                w.release();
+            }
+        }
+    }
+
     void threadEnd() {
         stateEvent(EventType.THREAD_END, ThreadState.TERMINATED, 0);
     }

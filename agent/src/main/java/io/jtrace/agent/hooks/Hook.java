@@ -33,6 +33,7 @@ enum Hook {
     FILE_IO_EXIT,
     THREAD_START,
     THREAD_EXIT,
+    THREAD_RUN,
     MOUNT,
     UNMOUNTED,
     UNBLOCKED_BY_JDK,

@@ -392,6 +392,20 @@ public final class Hooks {
         }
     }
 
+    /** Thread.run entered: on the thread itself (not a direct call of run()), its start. */
+    public static void threadRun(Thread thread) {
+        if (Hook.THREAD_RUN.off) {
+            return;
+        }
+        try {
+            if (thread == Thread.currentThread()) {
+                Events.threadRunning();
+            }
+        } catch (Throwable t) {
+            Hook.THREAD_RUN.failed(t);
+        }
+    }
+
     public static void threadExit() {
         if (Hook.THREAD_EXIT.off) {
             return;

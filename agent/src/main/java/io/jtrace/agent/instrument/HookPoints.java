@@ -93,6 +93,9 @@ public final class HookPoints {
         // threads
         p.add(new HookPoint(THREAD, "start", "()V", call("threadStart", "(Ljava/lang/Thread;)V", THIS), null, "threads"));
         p.add(new HookPoint(THREAD, "exit", "()V", call("threadExit", "()V"), null, "threads"));
+        // a new platform thread's first Java frame, unless its class overrides run() without
+        // calling it: the thread runs from here, not from its first traced call
+        p.add(new HookPoint(THREAD, "run", "()V", call("threadRun", "(Ljava/lang/Thread;)V", THIS), null, "threads"));
         p.add(new HookPoint(VIRTUAL_THREAD, "start", "(Ljdk/internal/vm/ThreadContainer;)V",
                 call("threadStart", "(Ljava/lang/Thread;)V", THIS), null, "threads"));
         // virtual threads: mount and unmount on a carrier, and the wake-ups the JDK itself does

@@ -22,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the other, each on threads named after it:
  * <ul>
  *   <li>"sleeper" sleeps 200 ms;</li>
+ *   <li>"spinner" computes for 200 ms from its first instruction (no traced call), then sleeps 10 ms;</li>
  *   <li>"lock-holder" holds a ReentrantLock 50 ms while "lock-waiter" waits for it;</li>
  *   <li>"monitor-holder" holds a monitor 50 ms while "monitor-waiter" waits to enter it (known only
  *       from the JVM's late events);</li>
@@ -40,6 +41,11 @@ public final class KnownAnswers {
     public static void main(String[] args) throws Exception {
         Thread sleeper = Thread.ofPlatform().name("sleeper").start(() -> sleep(200));
         sleeper.join();
+        Thread spinner = Thread.ofPlatform().name("spinner").start(() -> {
+            spin(200);
+            sleep(10);
+        });
+        spinner.join();
 
         ReentrantLock lock = new ReentrantLock();
         CountDownLatch locked = new CountDownLatch(1);
