@@ -73,11 +73,13 @@ final class CarriersReport {
                 top.append(top.isEmpty() ? "" : ", ").append(Reports.thread(summary, v[0])).append(' ').append(Reports.ms(v[1]));
             }
             out.printf(Locale.ROOT, format, "T" + r.id(), r.name(),
-                    Reports.ms(m.mountedNanos()) + " ×" + m.mounts() + " (" + m.virtualThreads() + ")",
+                    Reports.ms(m.mountedNanos()) + " ×" + m.mounts() + " (" + (m.otherNanos() > 0 ? "≥" : "")
+                            + m.virtualThreads() + ")",
                     Reports.ms(r.ownRunningNanos()), Reports.ms(r.idleNanos()), Reports.ms(r.ownBlockedNanos()),
                     Reports.ms(r.own().nativeNanos()), top);
         }
-        out.println("(×n: mounts; (n): distinct virtual threads; own code: running with no virtual thread mounted)");
+        out.println("(×n: mounts; (n): distinct virtual threads, counted up to " + CarrierTimes.KEPT_PER_CARRIER
+                + " per carrier; own code: running with no virtual thread mounted)");
     }
 
     void json(PrintWriter out) throws Exception {
@@ -91,6 +93,8 @@ final class CarriersReport {
                 j.writeNumberField("mountedNanos", m.mountedNanos());
                 j.writeNumberField("mounts", m.mounts());
                 j.writeNumberField("virtualThreads", m.virtualThreads());
+                // past CarrierTimes.KEPT_PER_CARRIER distinct threads, the rest is counted here
+                j.writeNumberField("otherVirtualThreadsNanos", m.otherNanos());
                 j.writeNumberField("ownRunningNanos", r.ownRunningNanos());
                 j.writeNumberField("idleNanos", r.idleNanos());
                 j.writeNumberField("ownBlockedNanos", r.ownBlockedNanos());
