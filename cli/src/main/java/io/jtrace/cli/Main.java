@@ -39,7 +39,20 @@ public final class Main {
             cmd.getErr().println("jtrace: " + describe(e));
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError oom) {
+            err.println(outOfMemory());
+            return 1;
+        }
+    }
+
+    /** One line for a read that ran out of heap: how much there was and how to give more. */
+    static String outOfMemory() {
+        long mb = Runtime.getRuntime().maxMemory() >> 20;
+        String option = System.getProperty("jtrace.heapOption");
+        return "jtrace: out of memory (the heap is " + mb + " MB): "
+                + (option != null ? "give it more with " + option + "=8g (or larger)" : "give the JVM more with -Xmx8g (or larger)");
     }
 
     /** One line that says what went wrong, without a stack trace for expected failures. */
