@@ -35,9 +35,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (orders < 1) {
-            throw new IllegalArgumentException("--orders must be at least 1");
+            throw new BadUsage("--orders must be at least 1");
         }
-        TraceOptions opts = TraceOptions.parse(options);
+        TraceOptions opts = BadUsage.parsing(() -> TraceOptions.parse(options));
         Trace.start(output, opts);
         DemoWorkload.Result result;
         try {

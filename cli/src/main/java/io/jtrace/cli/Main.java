@@ -37,7 +37,7 @@ public final class Main {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("jtrace: " + describe(e));
-            return 1;
+            return e instanceof BadUsage ? 2 : 1;
         });
         try {
             return cl.execute(args);
@@ -66,7 +66,7 @@ public final class Main {
         if (e instanceof TraceFormatException t) {
             return "not a valid trace: " + t.getMessage();
         }
-        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+        if (e instanceof BadUsage || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return e.getMessage();
         }
         if (e instanceof IOException) {

@@ -42,12 +42,12 @@ final class MmuCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Long> sizes = windows == null ? null : HumanDurations.parseList(windows);
+        List<Long> sizes = windows == null ? null : BadUsage.parsing(() -> HumanDurations.parseList(windows));
         MmuReport.Pauses which = switch (pauses.toLowerCase(Locale.ROOT)) {
             case "all" -> MmuReport.Pauses.ALL;
             case "gc" -> MmuReport.Pauses.GC;
             case "safepoints" -> MmuReport.Pauses.SAFEPOINTS;
-            default -> throw new IllegalArgumentException("--pauses " + pauses + ": expected all, gc or safepoints");
+            default -> throw new BadUsage("--pauses " + pauses + ": expected all, gc or safepoints");
         };
         MmuReport r;
         try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {

@@ -59,7 +59,7 @@ final class PprofCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProfileKind k = ProfileKind.parse(kind);
+        ProfileKind k = BadUsage.parsing(() -> ProfileKind.parse(kind));
         Predicate<ThreadInterval> filter = iv -> true;
         if (region != null) {
             filter = filter.and(iv -> iv.inRegion(region));

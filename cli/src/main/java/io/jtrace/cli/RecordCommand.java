@@ -44,7 +44,7 @@ final class RecordCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path agent = agentJar();
         if (options != null && options.contains("file=")) {
-            throw new IllegalArgumentException("--options must not set file=: use -o");
+            throw new BadUsage("--options must not set file=: use -o");
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -64,7 +64,7 @@ final class ThreadsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Comparator<Row> order = order(sort);
         if (carriers && groups) {
-            throw new IllegalArgumentException("--carriers and --groups exclude each other");
+            throw new BadUsage("--carriers and --groups exclude each other");
         }
         ThreadTimes times = new ThreadTimes();
         CarrierTimes mounts = new CarrierTimes();
@@ -113,7 +113,7 @@ final class ThreadsCommand implements Callable<Integer> {
             case "blocked" -> r -> r.times().blockedNanos();
             case "native" -> r -> r.times().nativeNanos();
             case "name" -> null;
-            default -> throw new IllegalArgumentException(
+            default -> throw new BadUsage(
                     "unknown --sort key \"" + key + "\" (expected running, runnable, blocked, native or name)");
         };
         Comparator<Row> byName = Comparator.comparing(Row::name).thenComparing(Row::group).thenComparingLong(Row::id);

@@ -54,10 +54,10 @@ final class WakeupsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (frames < 1 || stacks < 0) {
-            throw new IllegalArgumentException("--frames must be at least 1 and --stacks at least 0");
+            throw new BadUsage("--frames must be at least 1 and --stacks at least 0");
         }
         if (json && dot) {
-            throw new IllegalArgumentException("--json and --dot exclude each other");
+            throw new BadUsage("--json and --dot exclude each other");
         }
         WakeupGraph g;
         try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {

@@ -345,16 +345,22 @@ class AnalysisCommandsTest {
     @Test
     void badInputIsOneLineAndNonZero() {
         CliRun kind = CliRun.of("pprof", "--kind=bogus", "-o", dir.resolve("x.pb.gz").toString(), trace.toString());
-        assertThat(kind.exitCode()).isEqualTo(1);
+        assertThat(kind.exitCode()).as("bad usage").isEqualTo(2);
         assertThat(kind.err().strip()).isEqualTo("jtrace: unknown profile kind \"bogus\" (expected sync, io, native, sleep or sched)");
         CliRun sort = CliRun.of("threads", "--sort=speed", trace.toString());
-        assertThat(sort.exitCode()).isEqualTo(1);
+        assertThat(sort.exitCode()).isEqualTo(2);
         assertThat(sort.err().strip()).startsWith("jtrace: unknown --sort key \"speed\"").doesNotContain("\n");
         CliRun missing = CliRun.of("tasks", dir.resolve("missing.jtrace").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err().strip()).isEqualTo("jtrace: no such file: " + dir.resolve("missing.jtrace"));
         CliRun noOutput = CliRun.of("pprof", "--kind=sync", trace.toString());
         assertThat(noOutput.exitCode()).isEqualTo(2);
+        CliRun both = CliRun.of("threads", "--carriers", "--groups", trace.toString());
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err().strip()).isEqualTo("jtrace: --carriers and --groups exclude each other");
+        CliRun windows = CliRun.of("mmu", "--windows", "bogus", trace.toString());
+        assertThat(windows.exitCode()).isEqualTo(2);
+        assertThat(windows.err().strip()).startsWith("jtrace: ").doesNotContain("\n");
     }
 
     @Test

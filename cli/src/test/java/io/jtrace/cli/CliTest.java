@@ -185,7 +185,7 @@ class CliTest {
         assertThat(CliRun.of("frobnicate").exitCode()).isEqualTo(2);
         assertThat(CliRun.of("stats").exitCode()).isEqualTo(2);
         CliRun badOption = CliRun.of("demo", "-o", dir.resolve("x.jtrace").toString(), "--options", "period=never");
-        assertThat(badOption.exitCode()).isEqualTo(1);
+        assertThat(badOption.exitCode()).isEqualTo(2);
         assertThat(badOption.err().strip()).isEqualTo("jtrace: option period=never: expected a duration such as 500ms, 1s or 1m");
     }
 

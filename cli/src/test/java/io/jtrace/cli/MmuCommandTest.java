@@ -91,10 +91,10 @@ class MmuCommandTest {
         assertThat(tooLong.err().strip()).startsWith("jtrace: a window of 3600000.000 ms does not fit the trace's span of ")
                 .doesNotContain("\n");
         CliRun garbage = CliRun.of("mmu", "--windows", "10ms,soon", trace.toString());
-        assertThat(garbage.exitCode()).isEqualTo(1);
+        assertThat(garbage.exitCode()).as("bad usage").isEqualTo(2);
         assertThat(garbage.err().strip()).isEqualTo("jtrace: \"soon\" is not a duration: expected e.g. 500us, 10ms, 1.5s or 1m");
         CliRun pauses = CliRun.of("mmu", "--pauses", "coffee", trace.toString());
-        assertThat(pauses.exitCode()).isEqualTo(1);
+        assertThat(pauses.exitCode()).isEqualTo(2);
         assertThat(pauses.err().strip()).isEqualTo("jtrace: --pauses coffee: expected all, gc or safepoints");
         Path notATrace = Files.writeString(dir.resolve("notes.txt"), "hello\n");
         CliRun bad = CliRun.of("mmu", notATrace.toString());

@@ -102,7 +102,7 @@ class RecordCommandTest {
     void optionsMustNotSetTheFile(@TempDir Path dir) {
         CliRun run = CliRun.of("record", "-o", dir.resolve("x.jtrace").toString(), "--options", "file=/tmp/y",
                 "--", "-version");
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).as("bad usage").isEqualTo(2);
         assertThat(run.err().strip()).isEqualTo("jtrace: --options must not set file=: use -o");
     }
 }

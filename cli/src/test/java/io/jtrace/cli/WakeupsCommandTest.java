@@ -150,10 +150,10 @@ class WakeupsCommandTest {
     @Test
     void badArgumentsAndFilesAreOneLine() throws IOException {
         CliRun frames = CliRun.of("wakeups", "--frames", "0", trace.toString());
-        assertThat(frames.exitCode()).isEqualTo(1);
+        assertThat(frames.exitCode()).as("bad usage").isEqualTo(2);
         assertThat(frames.err().strip()).isEqualTo("jtrace: --frames must be at least 1 and --stacks at least 0");
         CliRun both = CliRun.of("wakeups", "--json", "--dot", trace.toString());
-        assertThat(both.exitCode()).isEqualTo(1);
+        assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err().strip()).isEqualTo("jtrace: --json and --dot exclude each other");
         CliRun missing = CliRun.of("wakeups", dir.resolve("nope.jtrace").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
