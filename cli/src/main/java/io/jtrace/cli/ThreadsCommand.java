@@ -70,7 +70,9 @@ final class ThreadsCommand implements Callable<Integer> {
         CarrierTimes mounts = new CarrierTimes();
         TimelineSummary s;
         try (var progress = TerminalProgress.forStderr(spec.commandLine().getErr())) {
-            s = Timeline.read(file, progress.progress(), tracerThreads.show, times, mounts);
+            // mount spans only for --carriers: a virtual-thread trace has hundreds of thousands
+            s = carriers ? Timeline.read(file, progress.progress(), tracerThreads.show, times, mounts)
+                    : Timeline.read(file, progress.progress(), tracerThreads.show, times);
         }
         if (carriers) {
             CarriersReport report = new CarriersReport(s, times, mounts);

@@ -521,7 +521,8 @@ final class GenerationWriter implements Runnable {
             Thread th = rec.thread;
             String name = th.getName();
             table.thread(new ThreadInfo(rec.threadId, name, rec.virtual, th.isDaemon(),
-                    th.getState() == Thread.State.TERMINATED, rec.excluded || r.isTracerThreadName(name)), t::string);
+                    th.getState() == Thread.State.TERMINATED,
+                    rec.excluded || (!rec.virtual && r.isTracerThreadName(name))), t::string);
         }
         record(Wire.THREADS);
         table.reset();

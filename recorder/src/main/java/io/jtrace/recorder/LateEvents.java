@@ -4,6 +4,7 @@ import io.jtrace.format.EventType;
 import io.jtrace.format.StackFrame;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Entry points for events the JDK reports after the fact, with their own times (the agent's
@@ -30,7 +31,7 @@ public final class LateEvents {
     }
 
     /** Threads named {@code names} work for the tracer (see {@link Recorder#tracerThreadNames}). */
-    public static void tracerThreadNames(java.util.Set<String> names) {
+    public static void tracerThreadNames(Set<String> names) {
         Recorder r = Recorder.active;
         if (r != null) {
             r.tracerThreadNames(names);

@@ -8,6 +8,7 @@ import io.jtrace.format.UnmountReason;
 import io.jtrace.format.WakerKind;
 
 import java.io.OutputStream;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -72,6 +73,8 @@ public final class Recorder {
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final java.util.List<Runnable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Names of threads that work for the tracer though it did not start them (see {@link #tracerThreadNames}). */
+    private volatile Set<String> tracerThreadNames = Set.of();
 
     Recorder(OutputStream out, boolean closeOut, TraceOptions options) {
         this.options = options;
@@ -152,15 +155,13 @@ public final class Recorder {
      * Threads named {@code names} work for the tracer (the JDK's Flight Recorder threads when the
      * tracer started Flight Recorder): the thread tables flag them so analyses can leave them out.
      */
-    void tracerThreadNames(java.util.Set<String> names) {
-        tracerThreadNames = java.util.Set.copyOf(names);
+    void tracerThreadNames(Set<String> names) {
+        tracerThreadNames = Set.copyOf(names);
     }
 
     boolean isTracerThreadName(String name) {
         return tracerThreadNames.contains(name);
     }
-
-    private volatile java.util.Set<String> tracerThreadNames = java.util.Set.of();
 
     void beforeStop(Runnable task) {
         beforeStop.add(task);
@@ -421,10 +422,15 @@ public final class Recorder {
         Thread t = Thread.currentThread();
         ThreadRecord r = t == backgroundThread ? null : threads.find(t);
         if (r != null && r.startPending) {
-            Writer w = begin(t, MAX_EVENT_BYTES);
-            if (w != null) {
-                w.release();
-            }
+            started(writers.home());
+        }
+    }
+
+    /** Writes the current thread's pending THREAD_START: {@link #begin} does, for a thread's first event. */
+    private void started(Writer home) {
+        Writer w = begin(home, Thread.currentThread(), MAX_EVENT_BYTES, -1);
+        if (w != null) {
+            w.release();
         }
     }
 
@@ -462,11 +468,7 @@ public final class Recorder {
     }
 
     void block(BlockReason reason, String blocker) {
-        block(writers.home(), reason, blocker);
-    }
-
-    private void block(Writer home, BlockReason reason, String blocker) {
-        block(home, reason, blocker, stack());
+        block(writers.home(), reason, blocker, stack());
     }
 
     private void block(Writer home, BlockReason reason, String blocker, Object st) {
@@ -716,15 +718,7 @@ public final class Recorder {
 
     /** The current thread enters a blocking call; nested blocking calls (parkUntil → parkUntil) record one block. */
     void blockIfRunning(BlockReason reason, String blocker) {
-        Thread t = Thread.currentThread();
-        if (t == backgroundThread) {
-            return;
-        }
-        Writer home = writers.home();
-        ThreadRecord r = self(t, home, ThreadState.RUNNING);
-        if (r.state == ThreadState.RUNNING.code || r.startPending) {
-            block(home, r.contextReason != null ? r.contextReason : reason, blocker);
-        }
+        blockIfRunning(reason, blocker, true);
     }
 
     /**
@@ -732,14 +726,18 @@ public final class Recorder {
      * the pool's own wait), ended like any blocking call by {@link #blockingCallReturned}.
      */
     void poolIdle() {
+        blockIfRunning(BlockReason.IDLE, null, false);
+    }
+
+    private void blockIfRunning(BlockReason reason, String blocker, boolean withStack) {
         Thread t = Thread.currentThread();
         if (t == backgroundThread) {
             return;
         }
         Writer home = writers.home();
         ThreadRecord r = self(t, home, ThreadState.RUNNING);
-        if (r.state == ThreadState.RUNNING.code) {
-            block(home, BlockReason.IDLE, null, null);
+        if (r.state == ThreadState.RUNNING.code || r.startPending) {
+            block(home, r.contextReason != null ? r.contextReason : reason, blocker, withStack ? stack() : null);
         }
     }
 
@@ -760,7 +758,11 @@ public final class Recorder {
             r.permitFrom = 0;
         }
         if (r.state == ThreadState.RUNNABLE.code) {
-            run(home);
+            if (r.startPending) {
+                started(home); // its first event: it starts (runnable since created), it does not run again
+            } else {
+                run(home);
+            }
         }
     }
 

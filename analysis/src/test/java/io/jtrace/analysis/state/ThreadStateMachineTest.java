@@ -221,6 +221,33 @@ class ThreadStateMachineTest {
                 .containsExactly("region \"outer\" ended while region \"inner\" is the innermost open one");
     }
 
+    /**
+     * A thread seen created whose first traced call is a return (a pool worker leaving its idle
+     * wait, or a blocking call whose entry wrote nothing): it starts, and is not said to run twice.
+     */
+    @Test
+    void aNewThreadWhoseFirstHookIsAReturnOrAnIdleWaitStartsOnce() throws Exception {
+        long[] ids = new long[2];
+        Path file = record("first-hook.jtrace", TraceOptions.defaults(), () -> {
+            Thread returner = Thread.ofPlatform().name("returner").unstarted(
+                    () -> Events.blockingCallReturned(io.jtrace.format.WakerKind.UNKNOWN));
+            Thread worker = Thread.ofPlatform().name("worker").unstarted(() -> {
+                Events.poolIdle();
+                Events.blockingCallReturned(io.jtrace.format.WakerKind.UNKNOWN);
+            });
+            for (Thread t : List.of(returner, worker)) {
+                Events.threadCreate(t);
+                t.start();
+                join(t);
+            }
+            ids[0] = returner.threadId();
+            ids[1] = worker.threadId();
+        });
+        ThreadStateMachine m = replay(file);
+        assertThat(m.errors()).isEmpty();
+        assertThat(steps).filteredOn(s -> s.thread() == ids[1]).extracting(Step::reason).contains(BlockReason.IDLE);
+    }
+
     private static void await(CountDownLatch l) {
         try {
             l.await();
