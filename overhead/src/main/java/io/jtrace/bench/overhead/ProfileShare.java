@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * for the agent's JDK-event bridge, yet their samples carry no tracer frame.
  */
 final class ProfileShare {
-    private static final Pattern THREAD_ID = Pattern.compile(" tid=\\d+$");
+    /** A thread frame's id; the name before it is missing where async-profiler could not read it (a GC thread). */
+    private static final Pattern THREAD_ID = Pattern.compile("(^| )tid=\\d+$");
     /** A hidden class's address changes from run to run; the frame is the same code. */
     private static final Pattern LAMBDA_ADDRESS = Pattern.compile("\\$\\$Lambda[./]0x[0-9a-f]+");
     static final String WRITER_THREAD = "jtrace-writer";
@@ -108,7 +109,7 @@ final class ProfileShare {
         }
     }
 
-    /** The thread of a {@code [name tid=N]} frame, null if the stack has none (no {@code threads} option). */
+    /** The thread of a {@code [name tid=N]} frame ("" for {@code [tid=N]}), null if the stack has none (no {@code threads} option). */
     static String threadName(String frame) {
         if (!frame.startsWith("[") || !frame.endsWith("]")) {
             return null;

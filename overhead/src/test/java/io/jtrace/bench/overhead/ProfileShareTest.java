@@ -80,4 +80,11 @@ class ProfileShareTest {
         assertThat(s.tracer()).isEqualTo(3);
         assertThat(s.writer()).isZero();
     }
+
+    @Test
+    void aThreadFrameWithoutANameIsAThreadOfNoName() {
+        assertThat(ProfileShare.threadName("[G1 Refine#0 tid=7]")).isEqualTo("G1 Refine#0");
+        assertThat(ProfileShare.threadName("[tid=10033]")).as("async-profiler could not read its name").isEmpty();
+        assertThat(ProfileShare.threadName("java/lang/Thread.run")).isNull();
+    }
 }
