@@ -39,6 +39,8 @@ static uintptr_t interp_begin;
 static uintptr_t interp_size;
 static uintptr_t boundaries[MAX_BOUNDARIES];
 static int boundary_count;
+/* StubRoutines::_cont_returnBarrier, learned by the Java side's self-test (not exported before JDK 27) */
+static uintptr_t return_barrier;
 static uintptr_t *collected_heap;     /* &Universe::_collectedHeap */
 static uintptr_t total_collections;   /* offset of CollectedHeap::_total_collections */
 
@@ -165,6 +167,14 @@ void jtfp_add_boundary(uint64_t pc) {
     }
 }
 
+/*
+ * The return address the VM gives the lowest frame it copied back onto the carrier after a
+ * virtual thread's yield, when it left the frames below in the heap (the return barrier).
+ */
+void jtfp_set_return_barrier(uint64_t pc) {
+    __atomic_store_n(&return_barrier, (uintptr_t) pc, __ATOMIC_RELEASE);
+}
+
 /* The highest address of the current thread's stack; 0 if unknown. Once per thread. */
 static uintptr_t find_stack_end(void) {
     pthread_attr_t attr;
@@ -224,9 +234,13 @@ static inline uintptr_t current_stack_end(void) {
 
 /*
  * The fingerprint of the current thread's stack, or 0 where there is none that can be trusted:
- * the chain is deeper than max_frames, or (virtual thread) it does not reach the continuation
- * entry (after a yield, only the top frames are copied back onto the carrier). epoch is mixed
- * in: the Java side moves it on when code may have been freed.
+ * the chain is deeper than max_frames, or (virtual thread) it reaches neither the continuation
+ * entry nor the return barrier. A fingerprint of the whole stack is even; one of a virtual
+ * thread's frames down to the return barrier (after a yield the VM copies back only the top
+ * frames and leaves the rest in the heap) is odd: the Java side completes it with what it knows
+ * of the frames left in the heap. The chain past the barrier is not followed: it leads through
+ * the carrier's stack memory, which can hold stale frames. epoch is mixed in: the Java side
+ * moves it on when code may have been freed.
  */
 __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t virtual_thread, int64_t epoch) {
     uintptr_t end = current_stack_end();
@@ -237,6 +251,8 @@ __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t virtual_
     uint64_t h = mix(0x6a74726163656670ULL ^ (uint64_t) epoch, collections());
     int n = 0;
     int reached = 0;
+    int partial = 0;
+    uintptr_t barrier = virtual_thread ? __atomic_load_n(&return_barrier, __ATOMIC_ACQUIRE) : 0;
     for (;;) {
         if (n == max_frames) {
             return 0;
@@ -246,6 +262,11 @@ __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t virtual_
         uintptr_t pc = frame[1];
         if (virtual_thread && is_boundary(pc)) {
             reached = 1;
+            break;
+        }
+        if (barrier != 0 && pc == barrier) {
+            reached = 1;
+            partial = 1;
             break;
         }
         h = mix(h, pc);
@@ -264,7 +285,11 @@ __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t virtual_
         return 0;
     }
     h = finish(mix(h, (uint64_t) n));
-    return h == 0 ? 1 : (int64_t) h;
+    if (partial) {
+        return (int64_t) (h | 1);
+    }
+    h &= ~(uint64_t) 1;
+    return h == 0 ? 2 : (int64_t) h;
 }
 
 /*

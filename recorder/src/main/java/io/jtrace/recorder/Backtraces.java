@@ -46,6 +46,31 @@ final class Backtraces {
         return U.getInt(e, e instanceof java.lang.reflect.Method ? METHOD_SLOT : CONSTRUCTOR_SLOT);
     }
 
+    /**
+     * A 64-bit key of {@code t}'s frames (class, method, bytecode index and version of each, and
+     * their number): equal for two captures of one stack, whatever the code that ran it. 0 if the
+     * VM recorded no backtrace.
+     */
+    static long contentKey(Throwable t) {
+        Object[] chunk = firstChunk(t);
+        if (chunk == null) {
+            return 0;
+        }
+        int depth = depth(t);
+        long h = 0x6a74726163656b79L ^ depth;
+        for (int n = 0, i = 0; n < depth; n++, i++) {
+            if (i == CHUNK_SIZE) {
+                chunk = (Object[]) chunk[NEXT];
+                i = 0;
+            }
+            h = (h ^ System.identityHashCode(((Object[]) chunk[MIRRORS])[i])) * 0x9e3779b97f4a7c15L;
+            h = (h ^ (((long) ((short[]) chunk[METHODS])[i] << 32) | (((int[]) chunk[BCIS])[i] & 0xffffffffL)))
+                    * 0x9e3779b97f4a7c15L;
+        }
+        h ^= h >>> 29;
+        return h == 0 ? 1 : h;
+    }
+
     static int bci(int merged) {
         return merged >>> 16;
     }

@@ -8,9 +8,16 @@ package io.jtrace.recorder;
 final class Fingerprint {
     final long hash;
     final Throwable stack;
+    /**
+     * The key of the stack's frames themselves ({@link Backtraces#contentKey}): what a virtual
+     * thread's frozen frames are keyed by after a yield ({@link FrozenFrames}), so that a thread
+     * that parks at one place over and over finds one key, not a new one per park.
+     */
+    final long stackKey;
 
     Fingerprint(long hash, Throwable stack) {
         this.hash = hash;
         this.stack = stack;
+        this.stackKey = Backtraces.contentKey(stack);
     }
 }

@@ -45,7 +45,7 @@ final class FpHelper {
                     why = s;
                 } else {
                     h = (Handles) loaded;
-                    why = FpSelfTest.run(h.walk, h.frames, h.returnPc, h.addBoundary);
+                    why = FpSelfTest.run(h.walk, h.frames, h.returnPc, h.addBoundary, h.setReturnBarrier);
                 }
             }
         } catch (Throwable e) {
@@ -56,7 +56,8 @@ final class FpHelper {
         FRAMES = why == null ? h.frames : null;
     }
 
-    private record Handles(MethodHandle walk, MethodHandle frames, long returnPc, MethodHandle addBoundary) {}
+    private record Handles(MethodHandle walk, MethodHandle frames, long returnPc, MethodHandle addBoundary,
+                           MethodHandle setReturnBarrier) {}
 
     /** The helper's entry points, or why there are none (a String). */
     private static Object load(String platform) {
@@ -93,7 +94,8 @@ final class FpHelper {
                 downcall(symbols, "jtfp_walk", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG)),
                 downcall(symbols, "jtfp_frames", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
                 returnPc,
-                downcall(symbols, "jtfp_add_boundary", FunctionDescriptor.ofVoid(JAVA_LONG)));
+                downcall(symbols, "jtfp_add_boundary", FunctionDescriptor.ofVoid(JAVA_LONG)),
+                downcall(symbols, "jtfp_set_return_barrier", FunctionDescriptor.ofVoid(JAVA_LONG)));
     }
 
     private FpHelper() {}
@@ -113,6 +115,15 @@ final class FpHelper {
         } catch (Throwable e) {
             return 0; // a critical downcall does not throw
         }
+    }
+
+    /**
+     * Whether {@code fingerprint} (non-zero, of a virtual thread) covers only the frames above the
+     * return barrier: the VM copied back the top frames after a yield and left the others in the
+     * heap, which {@link FrozenFrames} then stands for.
+     */
+    static boolean aboveReturnBarrier(long fingerprint) {
+        return (fingerprint & 1) != 0;
     }
 
     /** The return addresses of the calling thread's frame chain (diagnostics and tests). */

@@ -12,7 +12,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * stable for one stack and differ between interpreted frames that differ only in their method or
  * bytecode index (the frame layout the helper reads them from is per platform); and it learns the
  * second return address that ends a virtual thread's frames (the continuation entry's interpreted
- * path, which the VM does not export: it lies a few bytes before the exported compiled-path one).
+ * path, which the VM does not export: it lies a few bytes before the exported compiled-path one)
+ * and the return barrier (the return address the VM gives the lowest frame it copied back onto
+ * the carrier after a yield; exported only from JDK 27).
  */
 final class FpSelfTest {
     /** How far from the exported return address the interpreted path's may lie (same small stub). */
@@ -25,8 +27,8 @@ final class FpSelfTest {
     }
 
     /** Null when the helper passed, else why not. */
-    static String run(MethodHandle walk, MethodHandle frames, long returnPc, MethodHandle addBoundary)
-            throws Throwable {
+    static String run(MethodHandle walk, MethodHandle frames, long returnPc, MethodHandle addBoundary,
+                      MethodHandle setReturnBarrier) throws Throwable {
         FpSelfTest t = new FpSelfTest(walk);
         // first calls of these methods: interpreted frames, unless the JVM compiles everything up front
         // from the same call sites each time; the very first downcall's stack differs (linkage)
@@ -60,7 +62,81 @@ final class FpSelfTest {
         if (failure.get() != null) {
             throw failure.get();
         }
+        long barrier = learnReturnBarrier(frames);
+        if (barrier != 0) {
+            setReturnBarrier.invokeExact(barrier);
+        }
         return null;
+    }
+
+    /**
+     * The return barrier, found by comparing a virtual thread's frame chain before and after a
+     * yield: the VM thaws a chunk with interpreted frames (as these, run once, are) a frame or
+     * two at a time, and the first return address that differs is the barrier it put under
+     * them. Learned twice, on two virtual threads, and kept only if both agree; 0 if not found
+     * (virtual threads' stacks after a yield then stay with the fast tier).
+     */
+    private static long learnReturnBarrier(MethodHandle frames) throws Throwable {
+        long first = barrierOnce(frames);
+        return first != 0 && barrierOnce(frames) == first ? first : 0;
+    }
+
+    private static long barrierOnce(MethodHandle frames) throws Throwable {
+        long[] found = new long[1];
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread v = Thread.ofVirtual().name("jtrace-fp-selftest").unstarted(() -> {
+            try {
+                found[0] = deepThenYield(frames, BARRIER_PROBE_DEPTH);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        v.start();
+        v.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return found[0];
+    }
+
+    /** Frames deep enough (in the interpreter, ~20 words each) that the VM thaws them lazily. */
+    private static final int BARRIER_PROBE_DEPTH = 48;
+
+    private static long deepThenYield(MethodHandle frames, int depth) throws Throwable {
+        if (depth > 0) {
+            return deepThenYield(frames, depth - 1);
+        }
+        long[][] chains = new long[2][];
+        for (int i = 0; i < 2; i++) {
+            chains[i] = chain(frames); // one call site: the same return addresses above this frame
+            if (i == 0) {
+                Thread.sleep(1); // unmounts: the frames are frozen into the heap, thawed on return
+            }
+        }
+        long[] before = chains[0];
+        long[] after = chains[1];
+        if (after.length >= before.length) {
+            return 0; // thawed whole: no barrier to learn
+        }
+        for (int i = 0; i < after.length; i++) {
+            if (after[i] != before[i]) {
+                long candidate = after[i];
+                // the barrier is no frame's return address before the yield
+                return java.util.Arrays.stream(before).anyMatch(pc -> pc == candidate) ? 0 : candidate;
+            }
+        }
+        return 0;
+    }
+
+    private static long[] chain(MethodHandle frames) throws Throwable {
+        int max = 512;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(JAVA_LONG, max);
+            int n = (int) frames.invokeExact(buf, max);
+            long[] out = new long[n];
+            MemorySegment.copy(buf, JAVA_LONG, 0, out, 0, n);
+            return out;
+        }
     }
 
     private static void learnBoundary(MethodHandle frames, long returnPc, MethodHandle addBoundary) throws Throwable {

@@ -10,8 +10,9 @@ import javax.management.NotificationEmitter;
  * code ({@link FpHelper}, ~1.5 ns per frame), and look the fingerprint up in a cache shared by
  * all threads; on a hit the VM does not walk the stack at all. On a miss the {@code fast} tier
  * captures the stack from the same point and the cache remembers it; where no fingerprint can be
- * trusted (a virtual thread whose frames were only partly copied back after a yield, a stack
- * deeper than the walk follows) the {@code fast} capture is all there is.
+ * trusted (a stack deeper than the walk follows; a virtual thread whose frames were only partly
+ * copied back after a yield, unless {@link FrozenFrames} can stand for the rest) the {@code fast}
+ * capture is all there is.
  *
  * <p>Correct only under the conditions of reference/jdk25-internals.md: the JVM runs with
  * {@code -XX:+PreserveFramePointer} ({@link #availability}); interpreted frames are told apart by
@@ -34,6 +35,8 @@ final class FpStacks implements StackTier {
     private final FastStackTable checker;
     private final boolean check;
     private final AtomicLong hits = new AtomicLong();
+    /** Hits of virtual threads' walks that ended at the return barrier (part of {@link #hits}). */
+    private final AtomicLong barrierHits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicLong mismatches = new AtomicLong();
@@ -88,10 +91,31 @@ final class FpStacks implements StackTier {
     /** A {@link Fingerprint} (hit or first sight), or the fast tier's Throwable where there is no fingerprint. */
     @Override
     public Object capture() {
-        long hash = FpHelper.walk(Thread.currentThread().isVirtual(), epoch);
-        if (check) {
-            return checked(hash, new Throwable());
+        return capture(null);
+    }
+
+    /**
+     * {@link #capture()} for a thread whose record is {@code self} (null: not a virtual thread, or
+     * not known): a virtual thread's walk that ends at the return barrier is completed from what
+     * {@code self} says of its frozen frames ({@link FrozenFrames}), and {@code self} learns the
+     * key of this capture.
+     */
+    @Override
+    public Object capture(ThreadRecord self) {
+        Thread current = Thread.currentThread();
+        long hash = FpHelper.walk(current.isVirtual(), epoch);
+        boolean aboveBarrier = hash != 0 && FpHelper.aboveReturnBarrier(hash);
+        if (aboveBarrier) {
+            hash = self == null ? 0 : FrozenFrames.key(current, hash, self.frozenKey);
         }
+        Object captured = check ? checked(hash, aboveBarrier, new Throwable()) : lookup(hash);
+        if (self != null) {
+            self.lastStackKey = captured instanceof Fingerprint f ? f.stackKey : Backtraces.contentKey((Throwable) captured);
+        }
+        return captured;
+    }
+
+    private static Object lookup(long hash) {
         if (hash == 0) {
             return new Throwable();
         }
@@ -103,8 +127,8 @@ final class FpStacks implements StackTier {
         return f;
     }
 
-    /** {@link #capture} that counts, and compares what a hit stands for with the fast tier's {@code now}. */
-    private Object checked(long hash, Throwable now) {
+    /** {@link #lookup} that counts, and compares what a hit stands for with the fast tier's {@code now}. */
+    private Object checked(long hash, boolean aboveBarrier, Throwable now) {
         if (hash == 0) {
             fallbacks.incrementAndGet();
             return now;
@@ -117,6 +141,9 @@ final class FpStacks implements StackTier {
             return f;
         }
         hits.incrementAndGet();
+        if (aboveBarrier) {
+            barrierHits.incrementAndGet();
+        }
         if (!checker.sameStack(f.stack, now)) {
             mismatches.incrementAndGet();
         }
@@ -135,12 +162,17 @@ final class FpStacks implements StackTier {
             return null;
         }
         return "stack cross-check (fp against fast): " + (hits.get() + misses.get() + fallbacks.get())
-                + " captures, " + hits.get() + " hits, " + misses.get() + " misses, " + fallbacks.get()
+                + " captures, " + hits.get() + " hits (" + barrierHits.get() + " above a return barrier), "
+                + misses.get() + " misses, " + fallbacks.get()
                 + " fallbacks, " + mismatches.get() + " mismatches";
     }
 
     long hits() {
         return hits.get();
+    }
+
+    long barrierHits() {
+        return barrierHits.get();
     }
 
     long misses() {

@@ -367,7 +367,11 @@ public final class Recorder {
 
     /** The current stack in the tier's raw form (before the writer is taken: it may be slow). */
     private Object stack() {
-        return stacks == null ? null : stacks.capture();
+        if (stacks == null) {
+            return null;
+        }
+        Thread t = Thread.currentThread();
+        return stacks.capture(t.isVirtual() ? self(t) : null); // a virtual thread's record keys its frozen frames
     }
 
     /** Fresh tables for a generation to come (the background writer, after writing one out). */
@@ -835,7 +839,7 @@ public final class Recorder {
             // The generation cannot end while the writer is held, so its tables are this event's.
             // A stack new to the generation is interned under the table's lock, with the writer
             // held: other threads of this carrier write into spare writers meanwhile.
-            finishUnblock(self, stacks.capture());
+            finishUnblock(self, stacks.capture(self.virtual ? self : null));
         }
     }
 
@@ -896,8 +900,12 @@ public final class Recorder {
      * the reason and the stack walked from its frozen continuation ({@code frozen}).
      */
     void unmount(Thread vthread, UnmountReason reason, BlockReason blockedAs, StackWalker frozen) {
+        ThreadRecord self = self(vthread);
+        // frozen with the stack its park hook captured last (it is blocked by that hook's event):
+        // the frames left in the heap after its next mount are the bottom of that stack
+        self.frozenKey = reason == UnmountReason.BLOCK && self.state == ThreadState.BLOCKED.code ? self.lastStackKey : 0;
         if (reason == UnmountReason.BLOCK && blockedAs != BlockReason.NONE) {
-            ThreadRecord r = self(vthread);
+            ThreadRecord r = self;
             if (r.state == ThreadState.RUNNING.code) {
                 CapturedStack st = frozen == null || stacks == null ? null : SlowStacks.walk(frozen, options.stackDepth());
                 Writer w = begin(vthread, MAX_EVENT_BYTES);

@@ -79,7 +79,7 @@ final class SlowStacks implements StackTier {
      */
     static final Class<?>[] TRACER_CLASSES = {
         io.jtrace.Trace.class, io.jtrace.Task.class, io.jtrace.Region.class, Events.class, Recorder.class,
-        SlowStacks.class, FastStacks.class, FpStacks.class
+        StackTier.class, SlowStacks.class, FastStacks.class, FpStacks.class
     };
 
     private static volatile Class<?>[] extraTracerClasses = new Class<?>[0];

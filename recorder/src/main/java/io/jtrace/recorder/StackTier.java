@@ -11,6 +11,14 @@ interface StackTier {
     /** The current thread's stack, in the tier's raw form. */
     Object capture();
 
+    /**
+     * {@link #capture()} by a thread whose record is {@code self} (or null), for tiers that keep
+     * something per thread (the {@code fp} tier, for virtual threads after a yield).
+     */
+    default Object capture(ThreadRecord self) {
+        return capture();
+    }
+
     /** A table for one generation. */
     StackTable newTable();
 

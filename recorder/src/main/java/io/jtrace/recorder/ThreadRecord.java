@@ -49,6 +49,17 @@ final class ThreadRecord {
      * no woken thread waits for its waker's stack walk. Owner thread only.
      */
     Writer pendingUnblock;
+    /**
+     * The {@code fp} tier's key of the frames of this virtual thread's last stack capture
+     * ({@link Backtraces#contentKey}; 0: none yet). Owner thread only.
+     */
+    long lastStackKey;
+    /**
+     * The key of the stack this virtual thread froze with at its last unmount, when its park hook
+     * captured that stack just before ({@link FrozenFrames}); else 0. Set by the carrier at
+     * unmount, read by the thread after its next mount (ordered by the mount itself).
+     */
+    long frozenKey;
     @SuppressWarnings("unused") // accessed through STATUS_GEN
     private volatile long statusGen = -1;
 

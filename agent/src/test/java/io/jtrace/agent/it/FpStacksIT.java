@@ -24,11 +24,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * jtrace issue 7, end to end: the agent with {@code stacks=fp,stackcheck=on} under
  * {@code -XX:+PreserveFramePointer} also takes every stack with the fast tier and compares; the
  * workloads (interpreted, C1, C2, inlined, lambdas, deep stacks, virtual threads that yield)
- * must show zero mismatches, many hits, and the fallbacks of yielding virtual threads.
+ * must show zero mismatches, many hits, and hits of virtual threads whose walk ended at the
+ * return barrier (their frames only partly copied back after a yield).
  */
 class FpStacksIT {
     private static final Pattern CHECK = Pattern.compile("jtrace: stack cross-check \\(fp against fast\\): (\\d+) captures, "
-            + "(\\d+) hits, (\\d+) misses, (\\d+) fallbacks, (\\d+) mismatches");
+            + "(\\d+) hits \\((\\d+) above a return barrier\\), (\\d+) misses, (\\d+) fallbacks, (\\d+) mismatches");
 
     @TempDir
     Path dir;
@@ -47,14 +48,14 @@ class FpStacksIT {
         long[] c = counts(run);
         System.out.println("StackShapes " + mode + ": " + run.stderr().lines().filter(l -> CHECK.matcher(l).find())
                 .findFirst().orElse(""));
-        assertThat(c[4]).as("mismatches\n" + run.stderr()).isZero();
+        assertThat(c[5]).as("mismatches\n" + run.stderr()).isZero();
         // how many hand-offs block (rather than meet a waiting partner) depends on timing and on
         // the JIT (C1 only: a few thousand captures in some runs, 40,000 in others): the counts
-        // are only required to show that hits and fallbacks both happened, and that the cache
-        // answers more often than it misses
-        assertThat(c[1]).as("hits").isGreaterThan(100).isGreaterThan(c[2]);
-        assertThat(c[3]).as("fallbacks (virtual threads after a yield)").isPositive();
-        assertThat(c[0]).isEqualTo(c[1] + c[2] + c[3]);
+        // are only required to show that hits happened, some of them of virtual threads whose
+        // walk ended at the return barrier, and that the cache answers more often than it misses
+        assertThat(c[1]).as("hits").isGreaterThan(100).isGreaterThan(c[3]);
+        assertThat(c[2]).as("hits above a return barrier (virtual threads after a yield)").isPositive();
+        assertThat(c[0]).isEqualTo(c[1] + c[3] + c[4]);
         assertThat(run.read().events.stream().filter(e -> e.type() == EventType.BLOCK && !e.stack().isEmpty()).count())
                 .as("blocks with a stack").isGreaterThan(100);
     }
@@ -66,7 +67,7 @@ class FpStacksIT {
                 ManyVirtualThreads.class, "3000");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         long[] c = counts(run);
-        assertThat(c[4]).as("mismatches\n" + run.stderr()).isZero();
+        assertThat(c[5]).as("mismatches\n" + run.stderr()).isZero();
         assertThat(c[1]).as("hits").isPositive();
     }
 
@@ -94,12 +95,12 @@ class FpStacksIT {
         assertThat(run.read().errors).isEmpty();
     }
 
-    /** captures, hits, misses, fallbacks, mismatches from the cross-check's line. */
+    /** captures, hits, hits above a return barrier, misses, fallbacks, mismatches from the cross-check's line. */
     private static long[] counts(AgentRun run) {
         Matcher m = CHECK.matcher(run.stderr());
         assertThat(m.find()).as("cross-check line in stderr:\n" + run.stderr()).isTrue();
-        long[] c = new long[5];
-        for (int i = 0; i < 5; i++) {
+        long[] c = new long[6];
+        for (int i = 0; i < 6; i++) {
             c[i] = Long.parseLong(m.group(i + 1));
         }
         return c;

@@ -1,14 +1,18 @@
 package io.jtrace.agent.it.workloads;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * Many hand-offs through a SynchronousQueue (a block and a wake-up, each with a stack, per
  * hand-off), from stacks of many shapes: shallow and deep (30, 100 frames), through lambdas, a
  * method reference and small methods the JIT inlines, first interpreted and later compiled; by
- * platform threads, then by virtual threads that yield between hand-offs. For the fp stack
- * tier's cross-check against the fast tier.
+ * platform threads, then by virtual threads that yield between hand-offs; and virtual threads
+ * that park on their way back up a recursion (see {@link #unwinding}). For the fp stack tier's
+ * cross-check against the fast tier.
  */
 public final class StackShapes {
     private static final int HANDOFFS = 20_000;
@@ -16,7 +20,39 @@ public final class StackShapes {
     public static void main(String[] args) throws Exception {
         handOffs(Thread.ofPlatform().name("producer"), Thread.ofPlatform().name("consumer"), false);
         handOffs(Thread.ofVirtual().name("virtual-producer"), Thread.ofVirtual().name("virtual-consumer"), true);
+        unwinding();
         System.out.println("done");
+    }
+
+    /**
+     * Virtual threads that park at one call site on their way back up a recursion 40 frames deep,
+     * at every level, every second or every third: after each park the VM copies back only the
+     * top frames and each return goes through the return barrier, so the same frames above the
+     * barrier, after the same park 40 deep, stand above frozen parts one, two or three frames
+     * shorter. Their stacks must still be told apart.
+     */
+    private static void unwinding() throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 12; t++) {
+            int every = 1 + t % 3;
+            threads.add(Thread.ofVirtual().name("unwinding-" + t).start(() -> {
+                for (int rep = 0; rep < 3; rep++) {
+                    parkOnTheWayUp(40, every);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    private static void parkOnTheWayUp(int depth, int every) {
+        if (depth > 0) {
+            parkOnTheWayUp(depth - 1, every);
+        }
+        if (depth % every == 0) {
+            LockSupport.parkNanos(20_000); // a virtual thread unmounts here
+        }
     }
 
     private static void handOffs(Thread.Builder producerBuilder, Thread.Builder consumerBuilder, boolean yield)
