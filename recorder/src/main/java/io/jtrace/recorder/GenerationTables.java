@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The string and stack tables of one generation (Go keeps one per generation too): ids are
@@ -25,8 +26,39 @@ final class GenerationTables {
     /** Where ids of symbolized stacks start: above any id the tier's table gives out. */
     static final long SYMBOLIZED_IDS = 1L << 40;
 
-    GenerationTables(StackTier tier) {
+    /** The parity of the generations these tables serve: which link of a thread record the list of {@link #appeared} uses. */
+    private final int parity;
+    /** The threads whose STATUS (or THREAD_CREATE) this generation has: a list linked through the records. */
+    private final AtomicReference<ThreadRecord> appeared = new AtomicReference<>();
+
+    GenerationTables(StackTier tier, int parity) {
         this.stacks = tier == null ? null : tier.newTable();
+        this.parity = parity;
+    }
+
+    /**
+     * {@code r} appears in this generation (its status was just claimed for it, which happens
+     * once per thread and generation): the generation's thread table will name it.
+     */
+    void appeared(ThreadRecord r) {
+        ThreadRecord head;
+        do {
+            head = appeared.get();
+            if (parity == 0) {
+                r.appearedNext0 = head;
+            } else {
+                r.appearedNext1 = head;
+            }
+        } while (!appeared.compareAndSet(head, r));
+    }
+
+    /** The threads that appeared in this generation; called by the background writer once the generation is closed. */
+    List<ThreadRecord> appearedThreads() {
+        List<ThreadRecord> list = new java.util.ArrayList<>();
+        for (ThreadRecord r = appeared.get(); r != null; r = parity == 0 ? r.appearedNext0 : r.appearedNext1) {
+            list.add(r);
+        }
+        return list;
     }
 
     /** The id of {@code s} in this generation; 0 for null or empty. */

@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -253,12 +255,12 @@ final class GenerationWriter implements Runnable {
             takePartialBuffers();
             writeHandedOff();
         }
-        List<ThreadRecord> live = r.threads.snapshotAndPrune();
-        writeTables(live);
+        writeTables(r.tables.get((int) (gen & 1)).appearedThreads());
+        r.threads.prune();
         enc.lost(gen, lost + staleLost);
         staleLost = 0;
         enc.endGeneration(gen, end);
-        r.tables.set((int) (gen & 1), r.newTables()); // for generation gen + 2
+        r.tables.set((int) (gen & 1), r.newTables((int) (gen & 1))); // for generation gen + 2
         closedGeneration = gen;
         gen = next;
         genStart = end;
@@ -269,7 +271,7 @@ final class GenerationWriter implements Runnable {
                 writeBatch(b);
             }
             nextGeneration.clear();
-            writeStatuses(live);
+            writeStatuses(r.threads.platformThreads());
         }
         enc.flush();
     }
@@ -453,7 +455,7 @@ final class GenerationWriter implements Runnable {
      * STATUS of every live platform thread whose status the new generation does not have yet, written
      * through this thread's own writer so that it lands in a batch of the new generation.
      */
-    private void writeStatuses(List<ThreadRecord> live) {
+    private void writeStatuses(Iterable<ThreadRecord> platformThreads) {
         Writer w = r.writers.acquire();
         if (w == null) {
             return;
@@ -467,24 +469,17 @@ final class GenerationWriter implements Runnable {
                 w.varint(heap.getUsed());
                 w.varint(heap.getCommitted());
             }
-            for (ThreadRecord t : live) {
-                if (t.virtual || t.thread.getState() == Thread.State.TERMINATED) {
-                    // A virtual thread gets its STATUS when it first appears in a generation, as a
-                    // goroutine does in Go's trace: a hundred thousand parked virtual threads cost
-                    // a generation nothing (docs/format.md, STATUS).
+            // A virtual thread gets its STATUS when it first appears in a generation, as a
+            // goroutine does in Go's trace: a hundred thousand parked virtual threads cost a
+            // generation nothing (docs/format.md, STATUS).
+            for (ThreadRecord t : platformThreads) {
+                if (t.terminated()) {
                     continue;
                 }
                 if (!roomFor(w)) {
                     return;
                 }
-                int state = t.state;
-                int reason = t.reason;
-                if (t.claimStatus(gen)) {
-                    w.timed(EventType.STATUS.code, r.clock());
-                    w.varint(t.threadId);
-                    w.varint(state);
-                    w.varint(reason);
-                }
+                Recorder.ensureStatus(w, t, r.clock());
             }
         } finally {
             w.release();
@@ -506,7 +501,7 @@ final class GenerationWriter implements Runnable {
         return true;
     }
 
-    private void writeTables(List<ThreadRecord> live) throws IOException {
+    private void writeTables(List<ThreadRecord> appeared) throws IOException {
         GenerationTables t = r.tables.get((int) (gen & 1));
         table.reset();
         for (StackTrace s : t.stackTable()) {
@@ -514,14 +509,22 @@ final class GenerationWriter implements Runnable {
         }
         record(Wire.STACKS);
         table.reset();
-        for (ThreadRecord rec : live) {
-            if (!rec.hasStatus(gen)) {
-                continue; // not in this generation (a virtual thread parked throughout): no entry
+        long[] ids = new long[appeared.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = appeared.get(i).threadId;
+        }
+        java.util.Arrays.sort(ids);
+        boolean duplicates = false;
+        for (int i = 1; i < ids.length && !duplicates; i++) {
+            duplicates = ids[i] == ids[i - 1];
+        }
+        Set<Long> listed = duplicates ? new HashSet<>() : null;
+        for (ThreadRecord rec : appeared) {
+            if (listed != null && !listed.add(rec.threadId)) {
+                continue; // a second record of one thread (an event naming it after its end): one entry
             }
-            Thread th = rec.thread;
-            String name = th.getName();
-            table.thread(new ThreadInfo(rec.threadId, name, rec.virtual, th.isDaemon(),
-                    th.getState() == Thread.State.TERMINATED,
+            String name = rec.name();
+            table.thread(new ThreadInfo(rec.threadId, name, rec.virtual, rec.daemon(), rec.terminated(),
                     rec.excluded || (!rec.virtual && r.isTracerThreadName(name))), t::string);
         }
         record(Wire.THREADS);

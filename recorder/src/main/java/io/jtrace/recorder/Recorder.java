@@ -80,8 +80,8 @@ public final class Recorder {
         this.options = options;
         this.pool = new BufferPool(options.bufferBytes(), (int) Math.min(1 << 24, options.budgetBytes() / options.bufferBytes()));
         this.stacks = StackTier.of(options);
-        tables.set(0, new GenerationTables(stacks));
-        tables.set(1, new GenerationTables(stacks));
+        tables.set(0, new GenerationTables(stacks, 0));
+        tables.set(1, new GenerationTables(stacks, 1));
         this.background = new GenerationWriter(this, out, closeOut);
         this.backgroundThread = Thread.ofPlatform().name("jtrace-writer").daemon().unstarted(background);
     }
@@ -318,15 +318,27 @@ public final class Recorder {
     }
 
     /** Writes {@code r}'s STATUS if it is the thread's first appearance in this generation. */
-    private static void ensureStatus(Writer w, ThreadRecord r, long now) {
+    static void ensureStatus(Writer w, ThreadRecord r, long now) {
         int state = r.state;
         int reason = r.reason;
-        if (r.claimStatus(w.gen)) {
+        if (claimStatus(w, r)) {
             w.timed(EventType.STATUS.code, now);
             w.varint(r.threadId);
             w.varint(state);
             w.varint(reason);
         }
+    }
+
+    /**
+     * Whether the caller, holding {@code w}, is to write {@code r}'s first event of {@code w}'s
+     * generation (once per thread and generation); the generation's thread table then names it.
+     */
+    private static boolean claimStatus(Writer w, ThreadRecord r) {
+        if (r.claimStatus(w.gen)) {
+            w.tables.appeared(r);
+            return true;
+        }
+        return false;
     }
 
     /** A thread another thread's event refers to: its status first, then its record to update. */
@@ -375,8 +387,8 @@ public final class Recorder {
     }
 
     /** Fresh tables for a generation to come (the background writer, after writing one out). */
-    GenerationTables newTables() {
-        return new GenerationTables(stacks);
+    GenerationTables newTables(int parity) {
+        return new GenerationTables(stacks, parity);
     }
 
     /** The stack tier in use ("fp", "fast", "slow") or "off". */
@@ -400,7 +412,7 @@ public final class Recorder {
             GenerationTables t = w.tables;
             long stackId = t.stack(st);
             ThreadRecord r = threads.get(created, ThreadState.NOT_EXIST);
-            if (r.state != ThreadState.NOT_EXIST.code || !r.claimStatus(w.gen)) {
+            if (r.state != ThreadState.NOT_EXIST.code || !claimStatus(w, r)) {
                 ensureStatus(w, r, w.now); // else the THREAD_CREATE says all a STATUS would
             }
             w.timed(EventType.THREAD_CREATE.code, w.now);
@@ -538,23 +550,25 @@ public final class Recorder {
     }
 
     void unmount(Thread vthread, UnmountReason reason) {
+        ThreadRecord r = self(vthread); // the carrier just ran it
         Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
-        if (w == null) {
-            return;
-        }
-        try {
-            ThreadRecord r = self(vthread); // the carrier just ran it
-            ensureStatus(w, r, w.now);
-            w.timed(EventType.UNMOUNT.code, w.now);
-            w.varint(r.threadId);
-            w.varint(reason.code);
-            if (reason == UnmountReason.YIELD) {
-                r.setState(ThreadState.RUNNABLE, 0);
-            } else if (reason == UnmountReason.END) {
-                r.setState(ThreadState.TERMINATED, 0);
+        if (w != null) {
+            try {
+                ensureStatus(w, r, w.now);
+                w.timed(EventType.UNMOUNT.code, w.now);
+                w.varint(r.threadId);
+                w.varint(reason.code);
+                if (reason == UnmountReason.YIELD) {
+                    r.setState(ThreadState.RUNNABLE, 0);
+                } else if (reason == UnmountReason.END) {
+                    r.setState(ThreadState.TERMINATED, 0);
+                }
+            } finally {
+                w.release();
             }
-        } finally {
-            w.release();
+        }
+        if (reason == UnmountReason.END) {
+            threads.ended(r); // its last event
         }
     }
 
@@ -784,6 +798,9 @@ public final class Recorder {
             // the network woke it, not the poller thread; or the tracer's own thread did
             unblockIfBlocked(r, WakerKind.UNKNOWN, 0);
         } else if (!unblockIfBlocked(r, WakerKind.CURRENT, 0)) {
+            if (r == null && target.getState() == Thread.State.TERMINATED) {
+                return; // no permit for a thread that has ended (its record is gone: don't make a new one)
+            }
             (r != null ? r : threads.get(target, ThreadState.RUNNING)).permitFrom = t.threadId();
         }
     }

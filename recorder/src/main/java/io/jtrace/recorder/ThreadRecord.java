@@ -22,7 +22,8 @@ final class ThreadRecord {
         }
     }
 
-    final Thread thread;
+    /** The thread; null once a virtual thread ended and the registry let go of it ({@link #letGo}). */
+    volatile Thread thread;
     final long threadId;
     final boolean virtual;
     volatile int state;
@@ -60,6 +61,16 @@ final class ThreadRecord {
      * unmount, read by the thread after its next mount (ordered by the mount itself).
      */
     long frozenKey;
+    /**
+     * The links of the lists of threads that appeared in a generation ({@link GenerationTables#appeared}),
+     * one per generation parity: a thread is in the current generation's list and the one being
+     * written out at the same time.
+     */
+    ThreadRecord appearedNext0;
+    ThreadRecord appearedNext1;
+    /** The name and daemon flag of an ended virtual thread, kept when the record let go of it. */
+    private String endedName;
+    private boolean endedDaemon;
     @SuppressWarnings("unused") // accessed through STATUS_GEN
     private volatile long statusGen = -1;
 
@@ -80,14 +91,35 @@ final class ThreadRecord {
         return g < gen && STATUS_GEN.compareAndSet(this, g, gen);
     }
 
-    /** Whether this thread's STATUS of generation {@code gen} is claimed (about to be or already written). */
-    boolean hasStatus(long gen) {
-        return (long) STATUS_GEN.getVolatile(this) >= gen;
-    }
-
     /** Moves from {@code expected} to {@code next} if the thread is in {@code expected}; true if it did. */
     boolean casState(ThreadState expected, ThreadState next) {
         return STATE.compareAndSet(this, expected.code, next.code);
+    }
+
+    /** The thread's name (as it ended, for an ended virtual thread). */
+    String name() {
+        Thread t = thread;
+        return t != null ? t.getName() : endedName;
+    }
+
+    boolean daemon() {
+        Thread t = thread;
+        return t != null ? t.isDaemon() : endedDaemon;
+    }
+
+    boolean terminated() {
+        Thread t = thread;
+        return t == null || t.getState() == Thread.State.TERMINATED;
+    }
+
+    /** Keeps what the thread table needs of the thread and drops the reference (the registry, at its end). */
+    void letGo() {
+        Thread t = thread;
+        if (t != null) {
+            endedName = t.getName();
+            endedDaemon = t.isDaemon();
+            thread = null; // volatile: orders the two fields before it for readers of thread
+        }
     }
 
     void setState(ThreadState s, int reasonCode) {

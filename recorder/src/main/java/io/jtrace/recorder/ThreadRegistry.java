@@ -8,15 +8,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every thread the recorder has seen and not yet seen die, keyed by the Thread object itself
- * (identity hash: no boxing on lookup). Entries are created once per thread and pruned by the
- * background writer after the thread terminates.
+ * (identity hash: no boxing on lookup). A record is created once per thread. A virtual thread's
+ * is removed when it ends ({@link #ended}), and lets go of the Thread then, so that a hundred
+ * thousand short-lived virtual threads a second cost no table scan and no garbage kept alive
+ * until the generation's end; platform threads' are pruned by the background writer.
  */
 final class ThreadRegistry {
+    /** How often (in generations) records of virtual threads whose end no hook saw are swept. */
+    private static final int SWEEP_GENERATIONS = 8;
+
     private final ConcurrentHashMap<Thread, ThreadRecord> records = new ConcurrentHashMap<>();
     /**
      * The records of platform threads by thread id, for the events the JDK reports by id after the
-     * fact (monitor contention, Object.wait notifiers: never of virtual threads). Virtual threads
-     * stay out: a hundred thousand of them a second would cost a boxed key and a map insert each.
+     * fact (monitor contention, Object.wait notifiers: never of virtual threads), and for the
+     * statuses written at each generation's start. Virtual threads stay out: a hundred thousand
+     * of them a second would cost a boxed key and a map insert each.
      */
     private final ConcurrentHashMap<Long, ThreadRecord> byId = new ConcurrentHashMap<>();
     /**
@@ -27,6 +33,7 @@ final class ThreadRegistry {
     private final ConcurrentHashMap<Long, ThreadRecord> recentlyEnded = new ConcurrentHashMap<>();
     private final java.util.ArrayDeque<java.util.List<ThreadRecord>> endedByGeneration = new java.util.ArrayDeque<>();
     private static final int KEEP_ENDED_GENERATIONS = 10;
+    private int prunes;
 
     /** The record of {@code t}, created with {@code initial} state on first sight. */
     ThreadRecord get(Thread t, ThreadState initial) {
@@ -64,20 +71,43 @@ final class ThreadRegistry {
     }
 
     /**
-     * All records; those of terminated threads are removed after this call returned them (and
-     * stay findable by id for a few more calls). Called by the background writer only.
+     * Virtual thread {@code r} has written its last event: its record leaves the registry and
+     * lets go of the Thread (a generation's thread table still finds it in the list of threads
+     * that appeared in the generation, {@link GenerationTables#appeared}).
      */
-    List<ThreadRecord> snapshotAndPrune() {
-        List<ThreadRecord> list = new ArrayList<>(records.values());
+    void ended(ThreadRecord r) {
+        Thread t = r.thread;
+        if (t == null || !r.virtual) {
+            return; // platform threads' records are pruned by the writer (late events may still name them)
+        }
+        CarrierPin.pin();
+        try {
+            records.remove(t, r);
+        } finally {
+            CarrierPin.unpin();
+        }
+        r.letGo();
+    }
+
+    /** The records of live platform threads (for their statuses at a generation's start). */
+    Iterable<ThreadRecord> platformThreads() {
+        return byId.values();
+    }
+
+    /**
+     * Removes the records of terminated platform threads (they stay findable by id for a few more
+     * calls) and, every few generations, of virtual threads whose end no hook saw (the
+     * {@code vthreads} event family off). Called by the background writer only, once per generation.
+     */
+    void prune() {
         List<ThreadRecord> ended = new ArrayList<>();
-        for (ThreadRecord r : list) {
-            if (r.thread.getState() == Thread.State.TERMINATED) {
-                records.remove(r.thread, r);
+        for (ThreadRecord r : byId.values()) {
+            Thread t = r.thread;
+            if (t != null && t.getState() == Thread.State.TERMINATED) {
+                records.remove(t, r);
                 byId.remove(r.threadId, r);
-                if (!r.virtual) {
-                    recentlyEnded.put(r.threadId, r);
-                    ended.add(r);
-                }
+                recentlyEnded.put(r.threadId, r);
+                ended.add(r);
             }
         }
         endedByGeneration.addLast(ended);
@@ -86,6 +116,18 @@ final class ThreadRegistry {
                 recentlyEnded.remove(r.threadId, r);
             }
         }
-        return list;
+        if (++prunes % SWEEP_GENERATIONS == 0) {
+            for (ThreadRecord r : records.values()) {
+                Thread t = r.thread;
+                if (r.virtual && t != null && t.getState() == Thread.State.TERMINATED) {
+                    records.remove(t, r);
+                }
+            }
+        }
+    }
+
+    /** How many threads the registry holds (tests). */
+    int size() {
+        return records.size();
     }
 }
