@@ -49,19 +49,10 @@ final class FpSelfTest {
         if (a[0] == a[1] || a[0] == b[0] || a[1] == b[1] || b[0] == b[1]) {
             return "the frame-pointer helper cannot tell interpreted frames apart on this JVM";
         }
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread v = Thread.ofVirtual().name("jtrace-fp-selftest").unstarted(() -> {
-            try {
-                learnBoundary(frames, returnPc, addBoundary);
-            } catch (Throwable e) {
-                failure.set(e);
-            }
+        onVirtualThread(() -> {
+            learnBoundary(frames, returnPc, addBoundary);
+            return 0;
         });
-        v.start();
-        v.join();
-        if (failure.get() != null) {
-            throw failure.get();
-        }
         long barrier = learnReturnBarrier(frames);
         if (barrier != 0) {
             setReturnBarrier.invokeExact(barrier);
@@ -82,11 +73,20 @@ final class FpSelfTest {
     }
 
     private static long barrierOnce(MethodHandle frames) throws Throwable {
-        long[] found = new long[1];
+        return onVirtualThread(() -> deepThenYield(frames, BARRIER_PROBE_DEPTH));
+    }
+
+    private interface Probe {
+        long run() throws Throwable;
+    }
+
+    /** Runs {@code probe} on a virtual thread of its own and returns its result (or throws what it threw). */
+    private static long onVirtualThread(Probe probe) throws Throwable {
+        long[] result = new long[1];
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread v = Thread.ofVirtual().name("jtrace-fp-selftest").unstarted(() -> {
             try {
-                found[0] = deepThenYield(frames, BARRIER_PROBE_DEPTH);
+                result[0] = probe.run();
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -96,7 +96,7 @@ final class FpSelfTest {
         if (failure.get() != null) {
             throw failure.get();
         }
-        return found[0];
+        return result[0];
     }
 
     /** Frames deep enough (in the interpreter, ~20 words each) that the VM thaws them lazily. */

@@ -917,12 +917,11 @@ public final class Recorder {
      * the reason and the stack walked from its frozen continuation ({@code frozen}).
      */
     void unmount(Thread vthread, UnmountReason reason, BlockReason blockedAs, StackWalker frozen) {
-        ThreadRecord self = self(vthread);
+        ThreadRecord r = self(vthread);
         // frozen with the stack its park hook captured last (it is blocked by that hook's event):
         // the frames left in the heap after its next mount are the bottom of that stack
-        self.frozenKey = reason == UnmountReason.BLOCK && self.state == ThreadState.BLOCKED.code ? self.lastStackKey : 0;
+        r.frozenKey = reason == UnmountReason.BLOCK && r.state == ThreadState.BLOCKED.code ? r.lastStackKey : 0;
         if (reason == UnmountReason.BLOCK && blockedAs != BlockReason.NONE) {
-            ThreadRecord r = self;
             if (r.state == ThreadState.RUNNING.code) {
                 CapturedStack st = frozen == null || stacks == null ? null : SlowStacks.walk(frozen, options.stackDepth());
                 Writer w = begin(vthread, MAX_EVENT_BYTES);
