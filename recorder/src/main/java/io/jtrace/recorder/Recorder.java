@@ -420,7 +420,7 @@ public final class Recorder {
             w.varint(stackId);
             r.setState(ThreadState.RUNNABLE, 0);
             // from Thread.start, a platform thread runs next (a virtual thread's MOUNT is its start)
-            r.startPending = created.getState() == Thread.State.NEW && !created.isVirtual();
+            r.startPending = !created.isVirtual() && created.getState() == Thread.State.NEW;
         } finally {
             w.release();
         }
@@ -798,8 +798,10 @@ public final class Recorder {
             // the network woke it, not the poller thread; or the tracer's own thread did
             unblockIfBlocked(r, WakerKind.UNKNOWN, 0);
         } else if (!unblockIfBlocked(r, WakerKind.CURRENT, 0)) {
-            if (r == null && target.getState() == Thread.State.TERMINATED) {
-                return; // no permit for a thread that has ended (its record is gone: don't make a new one)
+            if (r == null && !target.isAlive()) {
+                // no permit for a thread that has ended (its record is gone: don't make a new one)
+                // or not started; not getState(), which locks for a virtual thread
+                return;
             }
             (r != null ? r : threads.get(target, ThreadState.RUNNING)).permitFrom = t.threadId();
         }

@@ -183,6 +183,9 @@ public final class JdkEventBridge {
                 long previousOwner = owner == null ? 0 : owner.getJavaThreadId();
                 String monitorClass = e.getClass("monitorClass").getName();
                 List<StackFrame> frames = frames(e.getStackTrace());
+                if (insideTheTracer(frames)) {
+                    return; // a thread contending for one of the tracer's own locks: not the application's block
+                }
                 boolean truncated = e.getStackTrace() != null && e.getStackTrace().isTruncated();
                 parts.add(new Part(start, () -> LateEvents.monitorEnter(thread, start, monitorClass, frames, truncated)));
                 parts.add(new Part(end, () -> LateEvents.monitorEntered(thread, end, previousOwner)));
@@ -210,6 +213,20 @@ public final class JdkEventBridge {
             }
             default -> { }
         }
+    }
+
+    /**
+     * Whether a stack runs the recorder's or the hooks' code: nothing the application calls back
+     * runs there, so a monitor entered from such a stack is the tracer's (its stack and string
+     * tables lock to insert), however the application itself got there.
+     */
+    static boolean insideTheTracer(List<StackFrame> frames) {
+        for (StackFrame f : frames) {
+            if (f.className().startsWith("io.jtrace.recorder.") || f.className().startsWith("io.jtrace.agent.hooks.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<StackFrame> frames(RecordedStackTrace stack) {

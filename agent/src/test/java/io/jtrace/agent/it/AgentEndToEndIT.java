@@ -138,7 +138,8 @@ class AgentEndToEndIT {
 
     /**
      * Virtual threads that contend for the tracer's own table locks while writing an event stay
-     * on their carriers (JDK 24+ would unmount them): the tracer's lock is never the
+     * on their carriers (JDK 24+ would unmount them), and a platform thread's contention for them,
+     * which the JVM reports after the fact, is left out: the tracer's lock is never the
      * application's block, and no thread blocks twice or unmounts while running.
      */
     @ParameterizedTest
@@ -148,8 +149,11 @@ class AgentEndToEndIT {
         RecordedTrace t = recordCleanly(jvm, "period=10ms", ManyNewStacks.class);
         List<Ev> blocks = t.of(EventType.BLOCK);
         assertThat(blocks).hasSizeGreaterThan(64 * 400);
-        assertThat(blocks.stream().filter(b -> b.stack().stream().anyMatch(AgentEndToEndIT::isTracerFrame)))
-                .as("blocks in the tracer's own code").isEmpty();
+        List<String> inTracer = blocks.stream().filter(b -> b.stack().stream().anyMatch(AgentEndToEndIT::isTracerFrame))
+                .map(b -> b + " reason " + b.reason() + ": " + b.stack().stream().limit(12)
+                        .map(f -> f.className() + "." + f.methodName()).toList())
+                .toList();
+        assertThat(inTracer).as("blocks in the tracer's own code").isEmpty();
     }
 
     private static boolean isTracerFrame(StackFrame f) {
