@@ -16,11 +16,10 @@ import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -255,7 +254,7 @@ final class GenerationWriter implements Runnable {
             takePartialBuffers();
             writeHandedOff();
         }
-        writeTables(r.tables.get((int) (gen & 1)).appearedThreads());
+        writeTables();
         r.threads.prune();
         enc.lost(gen, lost + staleLost);
         staleLost = 0;
@@ -501,7 +500,7 @@ final class GenerationWriter implements Runnable {
         return true;
     }
 
-    private void writeTables(List<ThreadRecord> appeared) throws IOException {
+    private void writeTables() throws IOException {
         GenerationTables t = r.tables.get((int) (gen & 1));
         table.reset();
         for (StackTrace s : t.stackTable()) {
@@ -509,20 +508,14 @@ final class GenerationWriter implements Runnable {
         }
         record(Wire.STACKS);
         table.reset();
-        long[] ids = new long[appeared.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = appeared.get(i).threadId;
-        }
-        java.util.Arrays.sort(ids);
-        boolean duplicates = false;
-        for (int i = 1; i < ids.length && !duplicates; i++) {
-            duplicates = ids[i] == ids[i - 1];
-        }
-        Set<Long> listed = duplicates ? new HashSet<>() : null;
+        List<ThreadRecord> appeared = t.appearedThreads();
+        appeared.sort(Comparator.comparingLong(rec -> rec.threadId));
+        long previous = -1;
         for (ThreadRecord rec : appeared) {
-            if (listed != null && !listed.add(rec.threadId)) {
+            if (rec.threadId == previous) {
                 continue; // a second record of one thread (an event naming it after its end): one entry
             }
+            previous = rec.threadId;
             String name = rec.name();
             table.thread(new ThreadInfo(rec.threadId, name, rec.virtual, rec.daemon(), rec.terminated(),
                     rec.excluded || (!rec.virtual && r.isTracerThreadName(name))), t::string);

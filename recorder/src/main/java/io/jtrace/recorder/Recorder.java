@@ -386,6 +386,11 @@ public final class Recorder {
         return stacks.capture(t.isVirtual() ? self(t) : null); // a virtual thread's record keys its frozen frames
     }
 
+    /** {@link #stack()} when the caller has the current thread's record {@code self} already. */
+    private Object stack(ThreadRecord self) {
+        return stacks == null ? null : stacks.capture(self.virtual ? self : null);
+    }
+
     /** Fresh tables for a generation to come (the background writer, after writing one out). */
     GenerationTables newTables(int parity) {
         return new GenerationTables(stacks, parity);
@@ -755,7 +760,7 @@ public final class Recorder {
         Writer home = writers.home();
         ThreadRecord r = self(t, home, ThreadState.RUNNING);
         if (r.state == ThreadState.RUNNING.code || r.startPending) {
-            block(home, r.contextReason != null ? r.contextReason : reason, blocker, withStack ? stack() : null);
+            block(home, r.contextReason != null ? r.contextReason : reason, blocker, withStack ? stack(r) : null);
         }
     }
 
@@ -858,7 +863,7 @@ public final class Recorder {
             // The generation cannot end while the writer is held, so its tables are this event's.
             // A stack new to the generation is interned under the table's lock, with the writer
             // held: other threads of this carrier write into spare writers meanwhile.
-            finishUnblock(self, stacks.capture(self.virtual ? self : null));
+            finishUnblock(self, stack(self));
         }
     }
 
