@@ -103,7 +103,8 @@ public final class Startup {
                 points.add(p);
             }
         }
-        HookInjector injector = new HookInjector(points);
+        HookInjector injector = options.classCache() == null ? new HookInjector(points)
+                : new HookInjector(points, options.classCache());
         inst.addTransformer(injector, true);
         List<Class<?>> classes = new ArrayList<>();
         for (String owner : injector.owners()) {

@@ -39,8 +39,28 @@ public final class HookInjector implements ClassFileTransformer {
     private final Map<String, List<HookPoint>> byOwner = new HashMap<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final Set<HookPoint> applied = ConcurrentHashMap.newKeySet();
+    private final InstrumentedClassCache cache;
 
+    /** An injector that rewrites each class anew. */
     public HookInjector(List<HookPoint> points) {
+        this(points, InstrumentedClassCache.NONE);
+    }
+
+    /**
+     * An injector that keeps the classes it rewrote in {@code cacheDir} and takes them from
+     * there when the same class meets the same hook points again (see {@link InstrumentedClassCache}).
+     */
+    public HookInjector(List<HookPoint> points, java.nio.file.Path cacheDir) {
+        this(points, InstrumentedClassCache.in(cacheDir));
+    }
+
+    /** The cache directory {@link #HookInjector(List, java.nio.file.Path)} uses unless told otherwise. */
+    public static java.nio.file.Path defaultCacheDir() {
+        return InstrumentedClassCache.defaultDir();
+    }
+
+    private HookInjector(List<HookPoint> points, InstrumentedClassCache cache) {
+        this.cache = cache;
         for (HookPoint p : points) {
             byOwner.computeIfAbsent(p.owner(), k -> new ArrayList<>()).add(p);
         }
@@ -69,7 +89,13 @@ public final class HookInjector implements ClassFileTransformer {
             return null;
         }
         try {
-            return instrument(bytes, points);
+            InstrumentedClassCache.Entry e = cache.find(bytes, points);
+            if (e == null) {
+                e = instrument(bytes, points);
+                cache.keep(bytes, points, e);
+            }
+            applied.addAll(e.applied());
+            return e.bytes();
         } catch (Throwable t) {
             failures.add(className + ": " + t);
             return null;
@@ -77,11 +103,12 @@ public final class HookInjector implements ClassFileTransformer {
     }
 
     /** The class with the hook points of {@code points} that it declares instrumented. */
-    byte[] instrument(byte[] bytes, List<HookPoint> points) {
+    private static InstrumentedClassCache.Entry instrument(byte[] bytes, List<HookPoint> points) {
         ClassFile cf = ClassFile.of();
         ClassModel model = cf.parse(bytes);
         ClassDesc owner = model.thisClass().asSymbol();
-        return cf.transformClass(model, (cb, ce) -> {
+        List<HookPoint> found = new ArrayList<>();
+        byte[] rewritten = cf.transformClass(model, (cb, ce) -> {
             HookPoint p = ce instanceof MethodModel m ? pointFor(m, points) : null;
             if (p == null) {
                 cb.with(ce);
@@ -90,8 +117,9 @@ public final class HookInjector implements ClassFileTransformer {
             MethodModel m = (MethodModel) ce;
             boolean isStatic = m.flags().has(AccessFlag.STATIC);
             cb.transformMethod(m, MethodTransform.transformingCode(new Injection(owner, p, isStatic)));
-            applied.add(p);
+            found.add(p);
         });
+        return new InstrumentedClassCache.Entry(rewritten, found);
     }
 
     private static HookPoint pointFor(MethodModel m, List<HookPoint> points) {

@@ -284,7 +284,7 @@ class AgentEndToEndIT {
         assertThat(run.stdout()).startsWith("results 200 sum ");
         assertThat(run.stderr().lines().filter(l -> l.startsWith("jtrace:")).toList())
                 .containsExactly("jtrace: not tracing: option period=soon: expected a duration such as 500ms, 1s or 1m; "
-                        + "the agent also takes file=PATH and events=FAMILY+…");
+                        + "the agent also takes file=PATH, events=FAMILY+… and classcache=DIR|off");
         assertThat(run.trace()).doesNotExist();
     }
 
