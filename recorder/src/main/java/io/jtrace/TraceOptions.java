@@ -1,6 +1,8 @@
 package io.jtrace;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -102,7 +104,7 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
             return o;
         }
         outer:
-        for (String part : spec.split(",")) {
+        for (String part : split(spec)) {
             if (part.isBlank()) {
                 continue;
             }
@@ -136,7 +138,7 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
                     case "off", "false" -> false;
                     default -> throw new IllegalArgumentException("option stackcheck=" + value + ": expected on or off");
                 });
-                case "stackdepth" -> o.withStackDepth(Math.clamp(number(key, value), Integer.MIN_VALUE, Integer.MAX_VALUE));
+                case "stackdepth" -> o.withStackDepth(Math.clamp(number(key, value, value), Integer.MIN_VALUE, Integer.MAX_VALUE));
                 default -> throw new IllegalArgumentException("unknown option '" + key
                         + "' (known: period, genbytes, buffer, budget, stacks, stackdepth, stackcheck)");
             };
@@ -150,11 +152,39 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
         }
     }
 
-    private static long number(String key, String v) {
+    /**
+     * The options of {@code spec}, split at its commas; in a value, a backslash before a comma makes it part
+     * of the value, and two backslashes stand for one (a file name with a comma: {@link #escape}).
+     */
+    public static List<String> split(String spec) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        for (int i = 0; i < spec.length(); i++) {
+            char c = spec.charAt(i);
+            if (c == '\\' && i + 1 < spec.length() && (spec.charAt(i + 1) == ',' || spec.charAt(i + 1) == '\\')) {
+                part.append(spec.charAt(++i));
+            } else if (c == ',') {
+                parts.add(part.toString());
+                part.setLength(0);
+            } else {
+                part.append(c);
+            }
+        }
+        parts.add(part.toString());
+        return parts;
+    }
+
+    /** {@code value} as an option value that {@link #split} gives back unchanged. */
+    public static String escape(String value) {
+        return value.replace("\\", "\\\\").replace(",", "\\,");
+    }
+
+    /** The number {@code digits}, part of the value {@code given} (which the message echoes as given). */
+    private static long number(String key, String given, String digits) {
         try {
-            return Long.parseLong(v);
+            return Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option " + key + "=" + v + ": not a number");
+            throw new IllegalArgumentException("option " + key + "=" + given + ": not a number");
         }
     }
 
@@ -169,7 +199,7 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
             };
             s = s.substring(0, s.length() - 1);
         }
-        long n = number(key, s);
+        long n = number(key, v, s);
         if (n < 0 || n > Long.MAX_VALUE / mult) {
             throw new IllegalArgumentException("option " + key + "=" + v + ": out of range");
         }
@@ -187,13 +217,13 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
     private static Duration parseDuration(String key, String v) {
         String s = v.toLowerCase(Locale.ROOT);
         if (s.endsWith("ms")) {
-            return Duration.ofMillis(number(key, s.substring(0, s.length() - 2)));
+            return Duration.ofMillis(number(key, v, s.substring(0, s.length() - 2)));
         }
         if (s.endsWith("s")) {
-            return Duration.ofSeconds(number(key, s.substring(0, s.length() - 1)));
+            return Duration.ofSeconds(number(key, v, s.substring(0, s.length() - 1)));
         }
         if (s.endsWith("m")) {
-            return Duration.ofMinutes(number(key, s.substring(0, s.length() - 1)));
+            return Duration.ofMinutes(number(key, v, s.substring(0, s.length() - 1)));
         }
         throw new IllegalArgumentException("option " + key + "=" + v + ": expected a duration such as 500ms, 1s or 1m");
     }

@@ -134,10 +134,22 @@ class ConcurrentWritersTest {
         TraceOptions options = TraceOptions.defaults().withStacks(TraceOptions.Stacks.OFF)
                 .withGenerationPeriod(Duration.ofMillis(10)).withBufferBytes(1024).withGenerationBytes(1024)
                 .withBudgetBytes(4 * 1024);
-        TraceFiles.record(f, options, () -> assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
-                threads.addAll(TraceFiles.runThreads(PLATFORM, VIRTUAL, i -> logSequence(i, countFor(i))))));
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            TraceFiles.record(f, options, () -> assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+                    threads.addAll(TraceFiles.runThreads(PLATFORM, VIRTUAL, i -> logSequence(i, countFor(i))))));
+        } finally {
+            System.setErr(stderr);
+        }
 
         ReadBack rb = TraceFiles.readAll(f);
+        assertThat(said.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("events were lost")).toList())
+                .as("one line at the end, with the trace's own count").containsExactly("jtrace: " + rb.lostEvents()
+                        + " events were lost: the buffers (budget=4k) were full or a thread stayed inside an event; "
+                        + "each generation's count is in the trace (stats)");
 
         assertThat(rb.truncated()).isFalse();
         long lost = rb.lostEvents();

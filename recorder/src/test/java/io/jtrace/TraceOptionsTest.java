@@ -91,6 +91,24 @@ class TraceOptionsTest {
     }
 
     @Test
+    void aBackslashKeepsACommaInAValue() {
+        assertThat(TraceOptions.split("file=/tmp/a\\,b.jtrace,period=2s")).containsExactly("file=/tmp/a,b.jtrace", "period=2s");
+        assertThat(TraceOptions.split("file=C:\\dir\\\\x")).containsExactly("file=C:\\dir\\x");
+        for (String path : new String[] {"/tmp/a,b.jtrace", "/tmp/back\\slash,", ",,", "/plain"}) {
+            assertThat(TraceOptions.split("file=" + TraceOptions.escape(path) + ",stacks=off"))
+                    .containsExactly("file=" + path, "stacks=off");
+        }
+        assertThat(TraceOptions.parse("file=/tmp/a\\,b.jtrace,period=2s", "file").generationPeriod())
+                .isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aBadValueIsEchoedAsGiven() {
+        assertThatThrownBy(() -> TraceOptions.parse("period=1ns")).hasMessage("option period=1ns: not a number");
+        assertThatThrownBy(() -> TraceOptions.parse("budget=12xk")).hasMessage("option budget=12xk: not a number");
+    }
+
+    @Test
     void laterOptionsWin() {
         assertThat(TraceOptions.parse("stackdepth=5,stackdepth=7").stackDepth()).isEqualTo(7);
     }

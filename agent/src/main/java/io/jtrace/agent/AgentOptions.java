@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * (default all: {@link HookPoints#FAMILIES}), {@code classcache=DIR|off} (where the
  * instrumented JDK classes are kept between runs; default {@link HookInjector#defaultCacheDir()})
  * and every recorder option of {@link TraceOptions#parse}. Keys are case-insensitive, as the
- * recorder's are.
+ * recorder's are; a comma in a value is written {@code \,} ({@link TraceOptions#split}).
  *
  * @param classCache the directory of instrumented classes, or null: instrument anew at every start
  */
@@ -27,7 +27,7 @@ record AgentOptions(Path file, Set<String> families, Path classCache, TraceOptio
         Set<String> families = new TreeSet<>(HookPoints.FAMILIES);
         Path classCache = HookInjector.defaultCacheDir();
         String spec = args == null ? "" : args;
-        for (String part : spec.split(",")) {
+        for (String part : TraceOptions.split(spec)) {
             String p = part.strip();
             int eq = p.indexOf('=');
             String key = eq < 0 ? p : p.substring(0, eq).strip().toLowerCase(Locale.ROOT);

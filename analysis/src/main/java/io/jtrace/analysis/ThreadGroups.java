@@ -1,5 +1,9 @@
 package io.jtrace.analysis;
 
+import io.jtrace.format.StackFrame;
+
+import java.util.List;
+
 /**
  * How analyses group threads, the way Go's tools group goroutines by start function. Threads that
  * do the same work usually differ only in the numbers in their names ({@code pool-1-thread-3},
@@ -40,6 +44,21 @@ public final class ThreadGroups {
             return virtual ? "virtual" : "unnamed";
         }
         return pattern;
+    }
+
+    /**
+     * A thread's entry method for {@link #group}: the outermost frame of its first stack outside
+     * the JDK (java.*, jdk.*, sun.*, com.sun.*) and the tracer; null if there is none.
+     */
+    public static String entryOf(List<StackFrame> frames) {
+        for (int i = frames.size() - 1; i >= 0; i--) {
+            String c = frames.get(i).className();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("com.sun.")
+                    || c.startsWith("io.jtrace.agent.") || c.startsWith("io.jtrace.recorder."))) {
+                return c + "." + frames.get(i).methodName();
+            }
+        }
+        return null;
     }
 
     /** One thread on its own: its name (or what {@link #group} calls a nameless one) and its id. */

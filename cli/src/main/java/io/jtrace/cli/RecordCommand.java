@@ -1,6 +1,9 @@
 package io.jtrace.cli;
 
+import io.jtrace.TraceOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,6 +19,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "record", description = "Run a Java program with the jtrace agent and record its execution trace.")
 final class RecordCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "trace file to write")
     Path output;
 
@@ -62,11 +68,29 @@ final class RecordCommand implements Callable<Integer> {
             // before the program's own JVM options, so an explicit -XX:-PreserveFramePointer wins.
             cmd.add("-XX:+PreserveFramePointer");
         }
-        cmd.add("-javaagent:" + agent + "=file=" + output.toAbsolutePath()
+        Path file = output.toAbsolutePath();
+        cmd.add("-javaagent:" + agent + "=file=" + TraceOptions.escape(file.toString())
                 + (options == null || options.isBlank() ? "" : "," + options));
         cmd.addAll(javaArgs);
+        long started = System.currentTimeMillis();
         Process p = new ProcessBuilder(cmd).inheritIO().start();
-        return p.waitFor();
+        int exit = p.waitFor();
+        if (!writtenSince(file, started)) {
+            // the agent said why on stderr (bad options, a tier that can't run); the program ran
+            // untraced, and a recording that did not happen must not look like one that did
+            spec.commandLine().getErr().println("jtrace: no trace was written to " + file);
+            return exit == 0 ? 1 : exit;
+        }
+        return exit;
+    }
+
+    private static boolean writtenSince(Path file, long millis) {
+        try {
+            // file times may be as coarse as a second: compare at that grain
+            return Files.isRegularFile(file) && Files.getLastModifiedTime(file).toMillis() / 1000 >= millis / 1000;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The agent jar: -Djtrace.agentJar, else the agent module's build output beside this CLI's. */

@@ -364,6 +364,24 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void aDirectoryOrAPipeIsRefusedWithItsNameAndNothingWaits() throws Exception {
+        Path sub = Files.createDirectories(dir.resolve("a-directory"));
+        Path fifo = dir.resolve("a-fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mk.waitFor()).isZero();
+        for (String cmd : List.of("stats", "threads", "wakeups", "mmu", "dump")) {
+            CliRun d = CliRun.of(cmd, sub.toString());
+            assertThat(d.exitCode()).as(cmd).isEqualTo(1);
+            assertThat(d.err().strip()).isEqualTo("jtrace: " + sub + ": is a directory, not a trace file");
+            // a FIFO nobody writes to: opening it for reading would block for ever
+            CliRun f = CliRun.of(cmd, fifo.toString());
+            assertThat(f.exitCode()).as(cmd).isEqualTo(1);
+            assertThat(f.err().strip()).isEqualTo("jtrace: " + fifo
+                    + ": not a regular file (a pipe or device): save the trace to a file first");
+        }
+    }
+
+    @Test
     void aFileThatIsNotATraceIsOneLine() throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.jtrace"), "hello");
         for (String cmd : List.of("threads", "tasks", "regions")) {

@@ -99,6 +99,36 @@ class RecordCommandTest {
     }
 
     @Test
+    void aTraceFileNameMayHaveACommaOrAnEqualsSign(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("a,b=c.jtrace");
+        CliRun run = CliRun.of("record", "-o", trace.toString(), "--options", "stacks=off",
+                "--", "-cp", System.getProperty("java.class.path"), Sleeper.class.getName());
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(7);
+        assertThat(run.err()).isEmpty();
+        try (TraceReader r = TraceReader.open(trace)) {
+            assertThat(r.next()).isNotNull();
+        }
+    }
+
+    @Test
+    void aRecordingThatCouldNotStartDoesNotExitZero(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("x.jtrace");
+        CliRun run = CliRun.of("record", "-o", trace.toString(), "--options", "period=soon",
+                "--", "-cp", System.getProperty("java.class.path"), Quick.class.getName());
+        assertThat(run.exitCode()).isEqualTo(1);
+        // the agent's own line ("not tracing: option period=soon: …") goes to the program's stderr
+        assertThat(run.err().strip()).isEqualTo("jtrace: no trace was written to " + trace);
+        assertThat(trace).doesNotExist();
+    }
+
+    /** A program that ends at once with exit code 0. */
+    public static final class Quick {
+        public static void main(String[] args) {
+            System.out.println("done");
+        }
+    }
+
+    @Test
     void optionsMustNotSetTheFile(@TempDir Path dir) {
         CliRun run = CliRun.of("record", "-o", dir.resolve("x.jtrace").toString(), "--options", "file=/tmp/y",
                 "--", "-version");

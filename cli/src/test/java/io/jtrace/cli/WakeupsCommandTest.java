@@ -33,6 +33,19 @@ class WakeupsCommandTest {
         CliRun run = CliRun.of("wakeups", "--json", "--frames", "8", trace.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         graph = JSON.readTree(run.out());
+        CliRun threads = CliRun.of("threads", "--json", trace.toString());
+        assertThat(threads.exitCode()).as(threads.err()).isZero();
+        for (JsonNode t : JSON.readTree(threads.out())) {
+            GROUPS.putIfAbsent(t.get("name").asText(), t.get("group").asText());
+        }
+    }
+
+    /** Thread name → the group `threads` puts it in: `wakeups` groups the same way. */
+    private static final java.util.Map<String, String> GROUPS = new java.util.HashMap<>();
+
+    /** The node `wakeups` shows for the thread named {@code name} ("(timer)" and "(unknown)" as they are). */
+    private static String g(String name) {
+        return name.startsWith("(") ? name : GROUPS.getOrDefault(name, name);
     }
 
     private static JsonNode edge(String waker, String wakee) {
@@ -61,7 +74,7 @@ class WakeupsCommandTest {
 
     @Test
     void theLockHolderWakesTheWaiterOncePerRoundWithItsUnlockStack() {
-        JsonNode e = edge("lock-holder", "lock-waiter");
+        JsonNode e = edge(g("lock-holder"), g("lock-waiter"));
         assertThat(e).as(graph.toPrettyString()).isNotNull();
         // late ones, if any, are the JVM's reports of monitors the two contended for (class loading)
         long live = e.get("count").asLong() - e.get("late").asLong();
@@ -78,14 +91,14 @@ class WakeupsCommandTest {
         assertThat(frames).hasSizeLessThanOrEqualTo(8)
                 .anyMatch(f -> f.startsWith("java.util.concurrent.locks.ReentrantLock.unlock("))
                 .anyMatch(f -> f.startsWith(WakeupWorkload.class.getName() + ".lambda$lockRounds$"));
-        JsonNode back = edge("lock-waiter", "lock-holder");
+        JsonNode back = edge(g("lock-waiter"), g("lock-holder"));
         assertThat(back == null || back.get("late").asLong() == back.get("count").asLong())
                 .as("the holder never waits for the waiter's lock").isTrue();
     }
 
     @Test
     void aSleepIsWokenByTheTimer() {
-        JsonNode e = edge("(timer)", "lock-holder");
+        JsonNode e = edge(g("(timer)"), g("lock-holder"));
         assertThat(e).as(graph.toPrettyString()).isNotNull();
         assertThat(e.get("waker").get("kind").asText()).isEqualTo("timer");
         assertThat(e.get("count").asLong()).isEqualTo(WakeupWorkload.ROUNDS);
@@ -94,32 +107,46 @@ class WakeupsCommandTest {
 
     @Test
     void aSynchronizedHandOverIsAnEdgeFromThePreviousOwnerReportedLate() {
-        long handOvers = count("mon-holder", "mon-waiter");
+        long handOvers = count(g("mon-holder"), g("mon-waiter"));
         // one per round when the JVM's stream delivers in time, plus any class-loading lock the two contended for
         assertThat(handOvers).as(graph.toPrettyString()).isBetween(1L, 2L * WakeupWorkload.MONITOR_ROUNDS);
-        assertThat(edge("mon-holder", "mon-waiter").get("late").asLong()).isEqualTo(handOvers);
+        assertThat(edge(g("mon-holder"), g("mon-waiter")).get("late").asLong()).isEqualTo(handOvers);
     }
 
     @Test
     void theNotifierOfAnObjectWaitReplacesTheUnknownWaker() {
-        long named = count("main", "mailbox-waiter");
+        long named = count(g("main"), g("mailbox-waiter"));
         assertThat(named).as(graph.toPrettyString()).isPositive();
-        assertThat(edge("main", "mailbox-waiter").get("late").asLong()).isEqualTo(named);
+        assertThat(edge(g("main"), g("mailbox-waiter")).get("late").asLong()).isEqualTo(named);
         // one wake-up per round; main may also hand the monitor over to the waiter re-entering it
-        assertThat(named + count("(unknown)", "mailbox-waiter")).isBetween((long) WakeupWorkload.ROUNDS,
+        assertThat(named + count(g("(unknown)"), g("mailbox-waiter"))).isBetween((long) WakeupWorkload.ROUNDS,
                 2L * WakeupWorkload.ROUNDS);
     }
 
     @Test
-    void poolThreadsAndUnnamedVirtualThreadsAreGroups() {
+    void poolThreadsAndUnnamedVirtualThreadsAreGroupsAsThreadsGroupsThem() throws Exception {
         assertThat(countInto("pool-#-thread-#")).as(graph.toPrettyString()).isGreaterThanOrEqualTo(3);
-        assertThat(countInto("virtual")).isGreaterThanOrEqualTo(3);
+        // the three unnamed virtual threads: grouped by their entry method, the group `threads` names
+        CliRun threads = CliRun.of("threads", "--json", trace.toString());
+        assertThat(threads.exitCode()).as(threads.err()).isZero();
+        java.util.Set<String> groups = new java.util.HashSet<>();
+        for (JsonNode t : JSON.readTree(threads.out())) {
+            if (t.get("virtual").asBoolean() && t.get("name").asText().isEmpty()
+                    && t.get("group").asText().startsWith(WakeupWorkload.class.getName() + ".lambda$")) {
+                groups.add(t.get("group").asText());
+            }
+        }
+        assertThat(groups).as(threads.out()).hasSize(1);
+        assertThat(countInto(groups.iterator().next())).as(graph.toPrettyString()).isGreaterThanOrEqualTo(3);
         long total = 0;
         for (JsonNode e : graph.get("edges")) {
             for (String side : new String[] {"waker", "wakee"}) {
                 JsonNode n = e.get(side);
                 if (n.get("kind").asText().equals("threads")) {
-                    assertThat(n.get("name").asText()).doesNotContainPattern("[0-9]");
+                    // a group, never one thread: a name pattern without digits, or an entry method
+                    assertThat(n.get("name").asText()).as("node").satisfiesAnyOf(
+                            name -> assertThat(name).doesNotContainPattern("[0-9]"),
+                            name -> assertThat(GROUPS).containsValue(name).doesNotContainKey(name));
                 }
             }
             total += e.get("count").asLong();
@@ -133,13 +160,14 @@ class WakeupsCommandTest {
         assertThat(text.exitCode()).as(text.err()).isZero();
         assertThat(text.outLines()[0]).endsWith("(latency: from the wake-up until the woken thread ran)");
         assertThat(text.out()).containsPattern("WAKER → WAKEE +COUNT +LATE +P50 +P99 +MAX +TOTAL")
-                .containsPattern("lock-holder → lock-waiter +[0-9]+ +[0-9]+ ")
+                .containsPattern(java.util.regex.Pattern.quote(g("lock-holder") + " → " + g("lock-waiter")) + " +[0-9]+ +[0-9]+ ")
                 .contains("java.util.concurrent.locks.ReentrantLock.unlock(");
 
         CliRun dot = CliRun.of("wakeups", "--dot", trace.toString());
         assertThat(dot.exitCode()).as(dot.err()).isZero();
         assertThat(dot.outLines()[0]).isEqualTo("digraph wakeups {");
-        assertThat(dot.out()).containsPattern("\"lock-holder\" -> \"lock-waiter\" \\[label=\"[0-9]+\\\\np99 [0-9.]+[mµn]?s\"\\];")
+        assertThat(dot.out()).containsPattern(java.util.regex.Pattern.quote("\"" + g("lock-holder") + "\" -> \"" + g("lock-waiter") + "\"")
+                + " \\[label=\"[0-9]+\\\\np99 [0-9.]+[mµn]?s\"\\];")
                 .contains("\"(timer)\" [shape=ellipse, style=dashed];").endsWith("}\n");
 
         CliRun threads = CliRun.of("wakeups", "--threads", trace.toString());

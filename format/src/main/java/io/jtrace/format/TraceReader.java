@@ -45,7 +45,14 @@ public final class TraceReader implements AutoCloseable {
 
     /** Opens a trace file and tells {@code progress} how far the read has got after each generation. */
     public static TraceReader open(Path file, ReadProgress progress) throws IOException {
-        InputStream in = Files.newInputStream(file);
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory, not a trace file");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // a FIFO with no writer would block the read forever; a device never ends
+            throw new IOException(file + ": not a regular file (a pipe or device): save the trace to a file first");
+        }
+        InputStream in = new FileNamingInput(Files.newInputStream(file), file);
         try {
             long size = Files.size(file);
             TraceReader reader = new TraceReader(in);
@@ -91,6 +98,10 @@ public final class TraceReader implements AutoCloseable {
         }
         if (rec.kind == Wire.END) {
             finished = true;
+            if (in.read() >= 0) {
+                // a trace joined to another (cat a b), or a damaged end: nothing valid follows END
+                throw new TraceFormatException(offset, "bytes after the trace's end record");
+            }
             return null;
         }
         if (rec.kind != Wire.GEN_BEGIN) {
@@ -157,9 +168,13 @@ public final class TraceReader implements AutoCloseable {
                     + Wire.HEADER_BYTES + " bytes)");
         }
         int version = h[Wire.MAGIC.length] & 0xFF;
+        int reserved = h[Wire.MAGIC.length + 1] & 0xFF;
         if (version < Wire.OLDEST_READABLE_VERSION || version > Wire.VERSION) {
             throw new TraceFormatException(Wire.MAGIC.length, "trace format version " + version
                     + " is not supported (this reader reads versions " + Wire.OLDEST_READABLE_VERSION + " to " + Wire.VERSION + ")");
+        }
+        if (reserved != 0) {
+            throw new TraceFormatException(Wire.MAGIC.length + 1, "the header's reserved byte is " + reserved + ", not 0");
         }
         Rec rec = readRecord();
         if (rec == null) {
@@ -180,8 +195,8 @@ public final class TraceReader implements AutoCloseable {
                     (flags & EventSpec.FLAG_TAIL) != 0, argCount);
             EventType known = EventType.ofCode(code);
             if (known != null && !known.spec().equals(spec)) {
-                throw new TraceFormatException(at, "event code " + code + " is declared as " + spec
-                        + " but this reader knows it as " + known.spec());
+                throw new TraceFormatException(at, "event code " + code + " is declared as "
+                        + printable(spec.toString()) + " but this reader knows it as " + known.spec());
             }
             specs[code] = spec;
         }
@@ -242,6 +257,7 @@ public final class TraceReader implements AutoCloseable {
         private final Map<Long, Long> stackOffsets = new HashMap<>();
         private final Map<Long, long[]> rawThreads = new HashMap<>();
         private long lost;
+        private boolean lostSeen;
 
         GenerationBuilder(long gen, long startTime, long wall) {
             this.gen = gen;
@@ -309,8 +325,13 @@ public final class TraceReader implements AutoCloseable {
         }
 
         void lost(BodyCursor c) throws TraceFormatException {
+            long at = c.offset();
             checkGen(c, "lost-events record");
-            lost += c.varint();
+            if (lostSeen) {
+                throw new TraceFormatException(at, "a second lost-events record in generation " + gen);
+            }
+            lostSeen = true;
+            lost = c.varint();
         }
 
         private String str(long id, long at) throws TraceFormatException {
@@ -355,6 +376,61 @@ public final class TraceReader implements AutoCloseable {
             events.sort(Comparator.comparingLong(Event::time));
             return new Generation(gen, startTime, endTime, wall, events, Map.copyOf(strings), Map.copyOf(stacks),
                     Map.copyOf(threads), lost, decoder.skipped(), bytes);
+        }
+    }
+
+    /** {@code s} with every character outside printable ASCII as \\uXXXX: a damaged name shows what its bytes are. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch >= 0x20 && ch < 0x7F) {
+                b.append(ch);
+            } else {
+                b.append(String.format("\\u%04x", (int) ch));
+            }
+        }
+        return b.toString();
+    }
+
+    /** The file's stream, whose read errors name the file (a bare "Input/output error" does not say which). */
+    private static final class FileNamingInput extends java.io.FilterInputStream {
+        private final Path file;
+
+        FileNamingInput(InputStream in, Path file) {
+            super(in);
+            this.file = file;
+        }
+
+        private IOException named(IOException e) {
+            return new IOException(file + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                throw named(e);
+            }
         }
     }
 }

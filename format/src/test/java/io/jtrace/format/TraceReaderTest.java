@@ -93,6 +93,48 @@ class TraceReaderTest {
         assertThat(withEnd.truncated()).isFalse();
     }
 
+    @Test
+    void aTraceJoinedToAnotherIsAnErrorAfterTheFirstsEnd() throws Exception {
+        byte[] one = HandBuiltTrace.standard().beginGeneration(1, 0).endGeneration(1, 10).end().bytes();
+        byte[] twice = new byte[one.length * 2];
+        System.arraycopy(one, 0, twice, 0, one.length);
+        System.arraycopy(one, 0, twice, one.length, one.length);
+        assertThatThrownBy(() -> HandBuiltTrace.read(twice))
+                .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.offset()).isEqualTo(one.length))
+                .hasMessageContaining("bytes after the trace's end record");
+        byte[] endTwice = Arrays.copyOf(one, one.length + 2);
+        System.arraycopy(one, one.length - 2, endTwice, one.length, 2); // END (kind, length 0) again
+        assertThatThrownBy(() -> HandBuiltTrace.read(endTwice)).hasMessageContaining("bytes after the trace's end record");
+    }
+
+    @Test
+    void aNonZeroReservedHeaderByteIsAnError() {
+        byte[] trace = HandBuiltTrace.standard().end().bytes();
+        trace[Wire.MAGIC.length + 1] = 7;
+        assertThatThrownBy(() -> HandBuiltTrace.read(trace))
+                .isInstanceOfSatisfying(TraceFormatException.class,
+                        e -> assertThat(e.offset()).isEqualTo(Wire.MAGIC.length + 1))
+                .hasMessageContaining("reserved byte is 7, not 0");
+    }
+
+    @Test
+    void aSecondLostRecordInAGenerationIsAnError() {
+        HandBuiltTrace t = HandBuiltTrace.standard().beginGeneration(1, 0)
+                .record(Wire.LOST, new ByteSink(8).varint(1).varint(5));
+        assertThatThrownBy(() -> HandBuiltTrace.read(t.endGeneration(1, 10).end().bytes()))
+                .isInstanceOf(TraceFormatException.class).hasMessageContaining("a second lost-events record in generation 1");
+    }
+
+    @Test
+    void aDamagedEventNameInTheHeaderIsShownEscaped() {
+        EventSpec real = EventType.THREAD_START.spec();
+        String damaged = real.name().replace('E', '\u0081');
+        HandBuiltTrace t = HandBuiltTrace.withSpecs(new EventSpec(real.code(), damaged, real.timed(), real.hasTail(), real.argCount()));
+        assertThatThrownBy(() -> HandBuiltTrace.read(t.end().bytes()))
+                .isInstanceOf(TraceFormatException.class).hasMessageContaining("THR\\u0081AD_START")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u0081"));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 3, 6, 7})
     void inputShorterThanTheHeaderSaysSo(int length) {

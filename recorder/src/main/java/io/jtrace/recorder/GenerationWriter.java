@@ -85,6 +85,8 @@ final class GenerationWriter implements Runnable {
     volatile long stuckPatienceNanos = STUCK_PATIENCE_NANOS;
     /** Events found in buffers of generations already written (writers given up on), for the next LOST. */
     private long staleLost;
+    /** The sum of every LOST record written: for the one line at the end. Written by the writer thread only. */
+    private volatile long lostInAll;
     /** Writers busy at the generation's end, being waited for. */
     private final List<Writer> busy = new ArrayList<>();
     /** Writers given up on while held: counted at the trace's end if they are held still. */
@@ -153,6 +155,11 @@ final class GenerationWriter implements Runnable {
     }
 
     /** Asks for the last generation to be written and waits (bounded) until it is. */
+    /** Events counted as lost in the generations written so far (final once the last is written). */
+    long lostInAll() {
+        return lostInAll;
+    }
+
     void requestStop(Thread self) {
         stopRequested = true;
         LockSupport.unpark(self);
@@ -257,6 +264,7 @@ final class GenerationWriter implements Runnable {
         writeTables();
         r.threads.prune();
         enc.lost(gen, lost + staleLost);
+        lostInAll += lost + staleLost;
         staleLost = 0;
         enc.endGeneration(gen, end);
         r.tables.set((int) (gen & 1), r.newTables((int) (gen & 1))); // for generation gen + 2

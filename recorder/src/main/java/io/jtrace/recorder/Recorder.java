@@ -143,7 +143,21 @@ public final class Recorder {
         if (report != null) {
             System.err.println("jtrace: " + report);
         }
+        long lost = r.background.lostInAll();
+        if (lost > 0) {
+            // silent loss would read as "nothing happened there": say it once, with the remedy
+            System.err.println("jtrace: " + lost + " events were lost: the buffers (budget=" + size(r.options.budgetBytes())
+                    + ") were full or a thread stayed inside an event; each generation's count is in the trace (stats)");
+        }
         return true;
+    }
+
+    /** A byte count as the budget option writes it: 32m, 256k, or bytes. */
+    private static String size(long bytes) {
+        if (bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + "m";
+        }
+        return bytes % 1024 == 0 ? (bytes >> 10) + "k" : Long.toString(bytes);
     }
 
     /** The tracer's own thread {@code t} writes no events of its own from now on. */

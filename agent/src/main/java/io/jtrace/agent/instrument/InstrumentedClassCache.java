@@ -39,6 +39,12 @@ import java.util.zip.CRC32;
  */
 final class InstrumentedClassCache {
     private static final int MAGIC = 0x4A544943; // "JTIC"
+    private static final String ENTRY_SUFFIX = ".class-entry";
+    /**
+     * Entries kept at most: each JDK update and each build of the agent makes a new set of about
+     * twenty; when a new entry is written beyond this, the least recently written go.
+     */
+    private static final int MAX_ENTRIES = 200;
     /** No class file of the JDK comes near this; a larger length means a damaged entry. */
     private static final int MAX_CLASS_BYTES = 16 << 20;
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
@@ -153,6 +159,7 @@ final class InstrumentedClassCache {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
+            trim();
         } catch (IOException | RuntimeException e) {
             // a full disk or a read-only home: the next start instruments again
         } finally {
@@ -166,12 +173,36 @@ final class InstrumentedClassCache {
         }
     }
 
+    /** Deletes the oldest entries beyond {@link #MAX_ENTRIES} (only after a miss: a start that hits never lists). */
+    private void trim() throws IOException {
+        List<Path> entries;
+        try (var files = Files.list(dir)) {
+            entries = files.filter(f -> f.getFileName().toString().endsWith(ENTRY_SUFFIX)).toList();
+        }
+        if (entries.size() <= MAX_ENTRIES) {
+            return;
+        }
+        List<Path> oldestFirst = new ArrayList<>(entries);
+        oldestFirst.sort(java.util.Comparator.comparingLong(InstrumentedClassCache::writtenAt));
+        for (Path old : oldestFirst.subList(0, entries.size() - MAX_ENTRIES)) {
+            Files.deleteIfExists(old);
+        }
+    }
+
+    private static long writtenAt(Path file) {
+        try {
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
+        } catch (IOException e) {
+            return Long.MIN_VALUE; // gone or unreadable: first to go
+        }
+    }
+
     private String fileName(byte[] original, String description) {
         CRC32 crc = new CRC32(); // native even before the JIT runs
         crc.update(injectorCode);
         crc.update(description.getBytes(StandardCharsets.UTF_8));
         crc.update(original);
-        return Long.toHexString(crc.getValue()) + "-" + original.length + ".class-entry";
+        return Long.toHexString(crc.getValue()) + "-" + original.length + ENTRY_SUFFIX;
     }
 
     /** The hook points as text: what the injected calls are made of, in order. */

@@ -116,6 +116,23 @@ class InstrumentedClassCacheIT {
     }
 
     @Test
+    void theCacheKeepsAtMostTwoHundredEntriesTheOldestGoFirst() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
+        for (int i = 0; i < 250; i++) {
+            Path old = Files.write(cache.resolve("old-" + i + ".class-entry"), new byte[] {1});
+            Files.setLastModifiedTime(old, FileTime.fromMillis(1_000_000_000_000L + i));
+        }
+        assertLockBlockRecorded(run(cache));
+        List<Path> kept = entries(cache);
+        assertThat(kept).hasSize(200);
+        List<Path> fresh = kept.stream().filter(p -> !p.getFileName().toString().startsWith("old-")).toList();
+        assertThat(fresh).as("this run's entries").hasSizeGreaterThanOrEqualTo(5);
+        // the old ones that are left are the most recent of them
+        assertThat(kept).contains(cache.resolve("old-249.class-entry")).doesNotContain(cache.resolve("old-0.class-entry"));
+    }
+
+    @Test
     void aDirectoryOthersCanWriteToIsNotUsed() throws Exception {
         Path cache = Files.createDirectory(dir.resolve("shared"));
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));

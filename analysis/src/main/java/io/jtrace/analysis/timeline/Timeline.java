@@ -1,5 +1,7 @@
 package io.jtrace.analysis.timeline;
 
+import io.jtrace.analysis.ThreadGroups;
+
 import io.jtrace.analysis.state.ThreadStateMachine;
 import io.jtrace.format.BlockReason;
 import io.jtrace.format.Event;
@@ -299,7 +301,7 @@ public final class Timeline {
         long actor = e.thread();
         if (actor != 0 && e.stackId() != 0 && !entries.containsKey(actor)) {
             Stack s = stacks.resolve(g, e.stackId());
-            String entry = s == null ? null : entryOf(s);
+            String entry = s == null ? null : ThreadGroups.entryOf(s.frames());
             if (entry != null) {
                 entries.put(actor, entry);
             }
@@ -386,19 +388,6 @@ public final class Timeline {
     private boolean isTracer(long thread) {
         ThreadInfo ti = infos.get(thread);
         return ti != null && ti.tracer();
-    }
-
-    /** The outermost frame of {@code s} outside the JDK and the tracer; null if it has none. */
-    private static String entryOf(Stack s) {
-        List<StackFrame> f = s.frames();
-        for (int i = f.size() - 1; i >= 0; i--) {
-            String c = f.get(i).className();
-            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("com.sun.")
-                    || c.startsWith("io.jtrace.agent.") || c.startsWith("io.jtrace.recorder."))) {
-                return c + "." + f.get(i).methodName();
-            }
-        }
-        return null;
     }
 
     // ---- late facts --------------------------------------------------------------------------

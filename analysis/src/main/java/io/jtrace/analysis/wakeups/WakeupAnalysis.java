@@ -46,6 +46,11 @@ final class WakeupAnalysis {
     private final ArrayDeque<WaitWake> awaitingNotifier = new ArrayDeque<>(); // in time order
     private final Map<Long, List<WaitWake>> awaitingByThread = new HashMap<>();
     private final Map<Long, List<String>> stackKeys = new HashMap<>(); // of the current generation
+    /**
+     * Entry methods ({@link ThreadGroups#entryOf}) of the threads seen with a stack: the same
+     * grouping as {@code threads}. A virtual thread's goes when it ends (no late event names it).
+     */
+    private final Map<Long, String> entries = new HashMap<>();
     private long wakeups;
     private long unmatchedLateNotifies;
 
@@ -147,6 +152,13 @@ final class WakeupAnalysis {
     }
 
     private void live(Generation g, Event e) {
+        if (e.thread() != 0 && e.stackId() != 0 && !entries.containsKey(e.thread())) {
+            StackTrace s = g.stack(e.stackId());
+            String entry = s == null ? null : ThreadGroups.entryOf(s.frames());
+            if (entry != null) {
+                entries.put(e.thread(), entry);
+            }
+        }
         switch (e.type()) {
             case STATUS -> {
                 long t = e.arg("thread");
@@ -171,6 +183,7 @@ final class WakeupAnalysis {
             case UNMOUNT -> {
                 if (UnmountReason.ofCode(e.arg("reason")) == UnmountReason.END) {
                     forgetThread(e.arg("vthread"));
+                    entries.remove(e.arg("vthread"));
                 }
             }
             default -> { }
@@ -327,7 +340,8 @@ final class WakeupAnalysis {
         ThreadInfo i = threads.get(thread);
         String name = i == null ? null : i.name();
         boolean virtual = i != null && i.virtual();
-        return WakeNode.threads(byThread ? ThreadGroups.byThread(thread, name, virtual) : ThreadGroups.group(name, virtual));
+        return WakeNode.threads(byThread ? ThreadGroups.byThread(thread, name, virtual)
+                : ThreadGroups.group(name, virtual, entries.get(thread)));
     }
 
     private List<String> stackKey(Generation g, long stackId) {
