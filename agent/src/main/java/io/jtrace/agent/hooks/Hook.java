@@ -9,6 +9,7 @@ enum Hook {
     PARK,
     RETURNED,
     SLEEP_RETURNED,
+    TIMED_PARK_RETURNED,
     UNPARK,
     UNPARKED,
     INTERRUPT,

@@ -54,6 +54,22 @@ public final class Hooks {
         }
     }
 
+    /**
+     * LockSupport.parkNanos or parkUntil returns: unless a hook saw something wake it (an unpark,
+     * an interrupt, a permit left before), its timeout did — a borrow that timed out, a poll that
+     * found nothing.
+     */
+    public static void timedParkReturned() {
+        if (Hook.TIMED_PARK_RETURNED.off) {
+            return;
+        }
+        try {
+            Events.blockingCallReturned(WakerKind.TIMER);
+        } catch (Throwable t) {
+            Hook.TIMED_PARK_RETURNED.failed(t);
+        }
+    }
+
     /** Thread.sleep returns: unless something woke it, its timer did. */
     public static void sleepReturned() {
         if (Hook.SLEEP_RETURNED.off) {

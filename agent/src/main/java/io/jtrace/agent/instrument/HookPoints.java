@@ -24,6 +24,8 @@ public final class HookPoints {
     private static final HookPoint.Call PARK_ON_BLOCKER = call("park", "(Ljava/lang/Object;)V", FIRST);
     private static final HookPoint.Call PARK_NO_BLOCKER = call("park", "(Ljava/lang/Object;)V", NULL);
     private static final HookPoint.Call RETURNED = call("returned", "()V");
+    /** A timed park's exit: with no waker seen, the timeout ended it. */
+    private static final HookPoint.Call TIMED_RETURNED = call("timedParkReturned", "()V");
     private static final HookPoint.Call TIMED_OUT = call("timedOut", "(Ljava/lang/Thread;)V", THIS);
     private static final HookPoint.Call QUEUE_ENTER = call("queueEnter", "()V");
     private static final HookPoint.Call QUEUE_EXIT = call("queueExit", "()V");
@@ -33,12 +35,12 @@ public final class HookPoints {
         List<HookPoint> p = new ArrayList<>();
         // park / unpark: every java.util.concurrent block and wake-up goes through these
         p.add(new HookPoint(LOCK_SUPPORT, "park", "(Ljava/lang/Object;)V", PARK_ON_BLOCKER, RETURNED, "park"));
-        p.add(new HookPoint(LOCK_SUPPORT, "parkNanos", "(Ljava/lang/Object;J)V", PARK_ON_BLOCKER, RETURNED, "park"));
+        p.add(new HookPoint(LOCK_SUPPORT, "parkNanos", "(Ljava/lang/Object;J)V", PARK_ON_BLOCKER, TIMED_RETURNED, "park"));
         // parkUntil(Object, long) calls parkUntil(long): the inner hook sees the thread already blocked
-        p.add(new HookPoint(LOCK_SUPPORT, "parkUntil", "(Ljava/lang/Object;J)V", PARK_ON_BLOCKER, RETURNED, "park"));
+        p.add(new HookPoint(LOCK_SUPPORT, "parkUntil", "(Ljava/lang/Object;J)V", PARK_ON_BLOCKER, TIMED_RETURNED, "park"));
         p.add(new HookPoint(LOCK_SUPPORT, "park", "()V", PARK_NO_BLOCKER, RETURNED, "park"));
-        p.add(new HookPoint(LOCK_SUPPORT, "parkNanos", "(J)V", PARK_NO_BLOCKER, RETURNED, "park"));
-        p.add(new HookPoint(LOCK_SUPPORT, "parkUntil", "(J)V", PARK_NO_BLOCKER, RETURNED, "park"));
+        p.add(new HookPoint(LOCK_SUPPORT, "parkNanos", "(J)V", PARK_NO_BLOCKER, TIMED_RETURNED, "park"));
+        p.add(new HookPoint(LOCK_SUPPORT, "parkUntil", "(J)V", PARK_NO_BLOCKER, TIMED_RETURNED, "park"));
         p.add(new HookPoint(LOCK_SUPPORT, "unpark", "(Ljava/lang/Thread;)V",
                 call("unpark", "(Ljava/lang/Thread;)V", FIRST), call("unparked", "()V"), "park"));
         // blocking queues: their parks are "queue" waits, not plain condition waits

@@ -7,6 +7,7 @@ import io.jtrace.agent.it.workloads.LockContention;
 import io.jtrace.agent.it.workloads.ManyNewStacks;
 import io.jtrace.agent.it.workloads.ManyVirtualThreads;
 import io.jtrace.agent.it.workloads.Monitors;
+import io.jtrace.agent.it.workloads.PooledBorrowers;
 import io.jtrace.agent.it.workloads.SocketsAndFiles;
 import io.jtrace.format.BlockReason;
 import io.jtrace.format.EventType;
@@ -275,6 +276,41 @@ class AgentEndToEndIT {
         assertThat(traced.exitCode()).isEqualTo(3);
         assertThat(traced.stdout()).isEqualTo(plain.stdout()).startsWith("results 200 sum ");
         assertThat(traced.read().errors).isEmpty();
+    }
+
+    /**
+     * A real library's concurrency (Apache Commons Pool: borrowing with timeouts, interrupts, an
+     * evictor, threads created and ended by the hundred, a thread pool whose workers time out)
+     * validates with no error, and its waits say who or what ended them.
+     */
+    @Test
+    void aRealPoolLibrarysBorrowsTimeoutsAndInterruptsValidate() throws Exception {
+        AgentRun run = AgentRun.withAgent(dir, "", PooledBorrowers.class);
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("starved timed out", "interrupted gave up", "done");
+        RecordedTrace t = recordedCleanly(run);
+
+        long starved = t.thread("starved");
+        Ev wait = only(live(t.of(EventType.BLOCK, starved)).stream()
+                .filter(e -> e.stack().stream().anyMatch(f -> f.methodName().equals("borrowObject"))).toList());
+        assertThat(only(live(t.unblocksOf(starved)).stream()
+                .filter(e -> e.event().time() > wait.event().time()).toList()).waker())
+                .as("the borrow's wait timed out").isEqualTo(WakerKind.TIMER);
+
+        long interrupted = t.thread("interrupted");
+        Ev woken = only(live(t.unblocksOf(interrupted)));
+        assertThat(woken.waker()).isEqualTo(WakerKind.CURRENT);
+        assertThat(woken.thread()).as("main interrupted it").isEqualTo(t.thread("main"));
+        assertThat(woken.stack()).anyMatch(f -> f.className().equals("java.lang.Thread") && f.methodName().equals("interrupt"));
+    }
+
+    private static RecordedTrace recordedCleanly(AgentRun run) throws java.io.IOException {
+        assertThat(run.stderr()).doesNotContain("jtrace:");
+        RecordedTrace t = run.read();
+        assertThat(t.truncated).isFalse();
+        assertThat(t.lost).isZero();
+        assertThat(t.errors).as("validation errors").isEmpty();
+        return t;
     }
 
     @Test
