@@ -122,10 +122,10 @@ public final class TraceReader implements AutoCloseable {
             }
             switch (rec.kind) {
                 case Wire.BATCH -> g.batch(rec.body, rec.offset);
-                case Wire.STRINGS -> g.strings(rec.cursor());
-                case Wire.STACKS -> g.stacks(rec.cursor());
-                case Wire.THREADS -> g.threads(rec.cursor());
-                case Wire.LOST -> g.lost(rec.cursor());
+                case Wire.STRINGS -> g.strings(g.once(rec, "string table"));
+                case Wire.STACKS -> g.stacks(g.once(rec, "stack table"));
+                case Wire.THREADS -> g.threads(g.once(rec, "thread table"));
+                case Wire.LOST -> g.lost(g.once(rec, "lost-events record"));
                 case Wire.GEN_END -> {
                     BodyCursor e = rec.cursor();
                     long endGen = e.varint();
@@ -133,6 +133,7 @@ public final class TraceReader implements AutoCloseable {
                         throw new TraceFormatException(rec.offset, "generation " + gen + " closed as " + endGen);
                     }
                     long endTime = e.varint();
+                    g.checkComplete(rec.start);
                     lastGeneration = gen;
                     Generation built = g.build(endTime, offset - genStart, specs);
                     progress.update(offset, totalBytes);
@@ -257,7 +258,8 @@ public final class TraceReader implements AutoCloseable {
         private final Map<Long, Long> stackOffsets = new HashMap<>();
         private final Map<Long, long[]> rawThreads = new HashMap<>();
         private long lost;
-        private boolean lostSeen;
+        /** The kinds of the once-per-generation records seen so far. */
+        private final java.util.Set<Integer> seen = new java.util.HashSet<>(8);
 
         GenerationBuilder(long gen, long startTime, long wall) {
             this.gen = gen;
@@ -325,13 +327,31 @@ public final class TraceReader implements AutoCloseable {
         }
 
         void lost(BodyCursor c) throws TraceFormatException {
-            long at = c.offset();
             checkGen(c, "lost-events record");
-            if (lostSeen) {
-                throw new TraceFormatException(at, "a second lost-events record in generation " + gen);
-            }
-            lostSeen = true;
             lost = c.varint();
+        }
+
+        /** {@code rec}'s body, the first of its kind in this generation: a second one is an error. */
+        BodyCursor once(Rec rec, String what) throws TraceFormatException {
+            if (!seen.add(rec.kind)) {
+                throw new TraceFormatException(rec.start, "a second " + what + " in generation " + gen);
+            }
+            return rec.cursor();
+        }
+
+        /** At GEN_END: every table and the lost count were there (a deleted one would silently drop names or losses). */
+        void checkComplete(long at) throws TraceFormatException {
+            for (int kind : new int[] {Wire.STRINGS, Wire.STACKS, Wire.THREADS, Wire.LOST}) {
+                if (!seen.contains(kind)) {
+                    throw new TraceFormatException(at, "generation " + gen + " ends without its "
+                            + switch (kind) {
+                                case Wire.STRINGS -> "string table";
+                                case Wire.STACKS -> "stack table";
+                                case Wire.THREADS -> "thread table";
+                                default -> "lost-events record";
+                            });
+                }
+            }
         }
 
         private String str(long id, long at) throws TraceFormatException {

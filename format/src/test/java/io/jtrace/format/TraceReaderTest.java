@@ -125,6 +125,40 @@ class TraceReaderTest {
                 .isInstanceOf(TraceFormatException.class).hasMessageContaining("a second lost-events record in generation 1");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @ValueSource(ints = {Wire.STRINGS, Wire.STACKS, Wire.THREADS, Wire.LOST})
+    void aGenerationWithoutOneOfItsTablesIsAnError(int deleted) {
+        byte[] whole = HandBuiltTrace.standard().beginGeneration(1, 0).endGeneration(1, 10).end().bytes();
+        byte[] damaged = withoutRecord(whole, deleted);
+        assertThatThrownBy(() -> HandBuiltTrace.read(damaged))
+                .isInstanceOf(TraceFormatException.class).hasMessageContaining("generation 1 ends without its");
+    }
+
+    /** {@code trace} with its first record of {@code kind} cut out (records after the header). */
+    private static byte[] withoutRecord(byte[] trace, int kind) {
+        int at = Wire.HEADER_BYTES;
+        while (at < trace.length) {
+            int start = at;
+            int k = trace[at++] & 0xFF;
+            long len = 0;
+            for (int shift = 0; ; shift += 7) {
+                int b = trace[at++] & 0xFF;
+                len |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    break;
+                }
+            }
+            at += (int) len;
+            if (k == kind) {
+                byte[] out = new byte[trace.length - (at - start)];
+                System.arraycopy(trace, 0, out, 0, start);
+                System.arraycopy(trace, at, out, start, trace.length - at);
+                return out;
+            }
+        }
+        throw new AssertionError("no record of kind " + kind);
+    }
+
     @Test
     void aDamagedEventNameInTheHeaderIsShownEscaped() {
         EventSpec real = EventType.THREAD_START.spec();
