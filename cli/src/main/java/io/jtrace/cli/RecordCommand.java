@@ -49,8 +49,9 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path agent = agentJar();
-        if (options != null && options.contains("file=")) {
-            throw new BadUsage("--options must not set file=: use -o");
+        if (options != null && TraceOptions.split(options).stream()
+                .anyMatch(o -> o.strip().toLowerCase(java.util.Locale.ROOT).startsWith("file="))) {
+            throw new BadUsage("--options must not set file=: use -o"); // keys are case-insensitive
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

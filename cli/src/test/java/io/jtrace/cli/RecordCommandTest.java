@@ -134,5 +134,8 @@ class RecordCommandTest {
                 "--", "-version");
         assertThat(run.exitCode()).as("bad usage").isEqualTo(2);
         assertThat(run.err().strip()).isEqualTo("jtrace: --options must not set file=: use -o");
+        CliRun upper = CliRun.of("record", "-o", dir.resolve("x.jtrace").toString(), "--options", "stacks=off,FILE=/tmp/y",
+                "--", "-version");
+        assertThat(upper.exitCode()).as("keys are case-insensitive: FILE= is file=").isEqualTo(2);
     }
 }

@@ -122,10 +122,10 @@ public final class TraceReader implements AutoCloseable {
             }
             switch (rec.kind) {
                 case Wire.BATCH -> g.batch(rec.body, rec.offset);
-                case Wire.STRINGS -> g.strings(g.once(rec, "string table"));
-                case Wire.STACKS -> g.stacks(g.once(rec, "stack table"));
-                case Wire.THREADS -> g.threads(g.once(rec, "thread table"));
-                case Wire.LOST -> g.lost(g.once(rec, "lost-events record"));
+                case Wire.STRINGS -> g.strings(g.once(rec));
+                case Wire.STACKS -> g.stacks(g.once(rec));
+                case Wire.THREADS -> g.threads(g.once(rec));
+                case Wire.LOST -> g.lost(g.once(rec));
                 case Wire.GEN_END -> {
                     BodyCursor e = rec.cursor();
                     long endGen = e.varint();
@@ -332,24 +332,27 @@ public final class TraceReader implements AutoCloseable {
         }
 
         /** {@code rec}'s body, the first of its kind in this generation: a second one is an error. */
-        BodyCursor once(Rec rec, String what) throws TraceFormatException {
+        BodyCursor once(Rec rec) throws TraceFormatException {
             if (!seen.add(rec.kind)) {
-                throw new TraceFormatException(rec.start, "a second " + what + " in generation " + gen);
+                throw new TraceFormatException(rec.start, "a second " + onceName(rec.kind) + " in generation " + gen);
             }
             return rec.cursor();
+        }
+
+        private static String onceName(int kind) {
+            return switch (kind) {
+                case Wire.STRINGS -> "string table";
+                case Wire.STACKS -> "stack table";
+                case Wire.THREADS -> "thread table";
+                default -> "lost-events record";
+            };
         }
 
         /** At GEN_END: every table and the lost count were there (a deleted one would silently drop names or losses). */
         void checkComplete(long at) throws TraceFormatException {
             for (int kind : new int[] {Wire.STRINGS, Wire.STACKS, Wire.THREADS, Wire.LOST}) {
                 if (!seen.contains(kind)) {
-                    throw new TraceFormatException(at, "generation " + gen + " ends without its "
-                            + switch (kind) {
-                                case Wire.STRINGS -> "string table";
-                                case Wire.STACKS -> "stack table";
-                                case Wire.THREADS -> "thread table";
-                                default -> "lost-events record";
-                            });
+                    throw new TraceFormatException(at, "generation " + gen + " ends without its " + onceName(kind));
                 }
             }
         }

@@ -8,8 +8,7 @@ package io.jtrace.agent.hooks;
 enum Hook {
     PARK,
     RETURNED,
-    SLEEP_RETURNED,
-    TIMED_PARK_RETURNED,
+    TIMED_CALL_RETURNED,
     UNPARK,
     UNPARKED,
     INTERRUPT,

@@ -55,30 +55,18 @@ public final class Hooks {
     }
 
     /**
-     * LockSupport.parkNanos or parkUntil returns: unless a hook saw something wake it (an unpark,
-     * an interrupt, a permit left before), its timeout did — a borrow that timed out, a poll that
-     * found nothing.
+     * A timed wait returns — Thread.sleep, LockSupport.parkNanos or parkUntil: unless a hook saw
+     * something wake it (an unpark, an interrupt, a permit left before), its timeout did (a sleep
+     * that ran out, a borrow that timed out, a poll that found nothing).
      */
-    public static void timedParkReturned() {
-        if (Hook.TIMED_PARK_RETURNED.off) {
+    public static void timedCallReturned() {
+        if (Hook.TIMED_CALL_RETURNED.off) {
             return;
         }
         try {
             Events.blockingCallReturned(WakerKind.TIMER);
         } catch (Throwable t) {
-            Hook.TIMED_PARK_RETURNED.failed(t);
-        }
-    }
-
-    /** Thread.sleep returns: unless something woke it, its timer did. */
-    public static void sleepReturned() {
-        if (Hook.SLEEP_RETURNED.off) {
-            return;
-        }
-        try {
-            Events.blockingCallReturned(WakerKind.TIMER);
-        } catch (Throwable t) {
-            Hook.SLEEP_RETURNED.failed(t);
+            Hook.TIMED_CALL_RETURNED.failed(t);
         }
     }
 

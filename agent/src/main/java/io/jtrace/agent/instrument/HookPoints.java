@@ -24,8 +24,8 @@ public final class HookPoints {
     private static final HookPoint.Call PARK_ON_BLOCKER = call("park", "(Ljava/lang/Object;)V", FIRST);
     private static final HookPoint.Call PARK_NO_BLOCKER = call("park", "(Ljava/lang/Object;)V", NULL);
     private static final HookPoint.Call RETURNED = call("returned", "()V");
-    /** A timed park's exit: with no waker seen, the timeout ended it. */
-    private static final HookPoint.Call TIMED_RETURNED = call("timedParkReturned", "()V");
+    /** A timed wait's exit (sleep, timed park): with no waker seen, the timeout ended it. */
+    private static final HookPoint.Call TIMED_RETURNED = call("timedCallReturned", "()V");
     private static final HookPoint.Call TIMED_OUT = call("timedOut", "(Ljava/lang/Thread;)V", THIS);
     private static final HookPoint.Call QUEUE_ENTER = call("queueEnter", "()V");
     private static final HookPoint.Call QUEUE_EXIT = call("queueExit", "()V");
@@ -57,7 +57,7 @@ public final class HookPoints {
         p.add(new HookPoint("java/util/concurrent/ForkJoinPool", "awaitWork", "(Ljava/util/concurrent/ForkJoinPool$WorkQueue;I)I",
                 call("poolIdleEnter", "()V"), call("poolIdleExit", "()V"), "park"));
         // sleep, wait and join
-        p.add(new HookPoint(THREAD, "sleepNanos", "(J)V", call("sleep", "(J)V", FIRST), call("sleepReturned", "()V"), "sleep"));
+        p.add(new HookPoint(THREAD, "sleepNanos", "(J)V", call("sleep", "(J)V", FIRST), TIMED_RETURNED, "sleep"));
         p.add(new HookPoint("java/lang/Object", "wait", "(J)V", call("objectWait", "(Ljava/lang/Object;)V", THIS), RETURNED, "wait"));
         p.add(new HookPoint(THREAD, "join", "(J)V", call("joinEnter", "()V"), call("joinExit", "()V"), "wait"));
         p.add(new HookPoint(THREAD, "interrupt", "()V", call("interrupt", "(Ljava/lang/Thread;)V", THIS), null, "park"));

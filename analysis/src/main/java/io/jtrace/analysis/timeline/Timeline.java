@@ -1,13 +1,11 @@
 package io.jtrace.analysis.timeline;
 
 import io.jtrace.analysis.ThreadGroups;
-
 import io.jtrace.analysis.state.ThreadStateMachine;
 import io.jtrace.format.BlockReason;
 import io.jtrace.format.Event;
 import io.jtrace.format.EventType;
 import io.jtrace.format.Generation;
-import io.jtrace.format.StackFrame;
 import io.jtrace.format.ThreadInfo;
 import io.jtrace.format.ThreadState;
 import io.jtrace.format.ReadProgress;
