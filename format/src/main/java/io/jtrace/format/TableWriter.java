@@ -42,9 +42,14 @@ public final class TableWriter {
     }
 
     public TableWriter thread(ThreadInfo t, ToLongFunction<String> stringId) {
-        int flags = (t.virtual() ? Wire.THREAD_VIRTUAL : 0) | (t.daemon() ? Wire.THREAD_DAEMON : 0)
-                | (t.ended() ? Wire.THREAD_ENDED : 0) | (t.tracer() ? Wire.THREAD_TRACER : 0);
-        entries.varint(t.threadId()).varint(stringId.applyAsLong(t.name())).varint(flags);
+        return thread(t.threadId(), stringId.applyAsLong(t.name()), t.virtual(), t.daemon(), t.ended(), t.tracer());
+    }
+
+    /** A thread entry from its parts, its name already a string id: the recorder writes one per thread, no object each. */
+    public TableWriter thread(long threadId, long nameId, boolean virtual, boolean daemon, boolean ended, boolean tracer) {
+        int flags = (virtual ? Wire.THREAD_VIRTUAL : 0) | (daemon ? Wire.THREAD_DAEMON : 0)
+                | (ended ? Wire.THREAD_ENDED : 0) | (tracer ? Wire.THREAD_TRACER : 0);
+        entries.varint(threadId).varint(nameId).varint(flags);
         count++;
         return this;
     }

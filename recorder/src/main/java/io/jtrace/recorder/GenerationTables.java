@@ -52,13 +52,15 @@ final class GenerationTables {
         } while (!appeared.compareAndSet(head, r));
     }
 
-    /** The threads that appeared in this generation; called by the background writer once the generation is closed. */
-    List<ThreadRecord> appearedThreads() {
-        List<ThreadRecord> list = new java.util.ArrayList<>();
+    /**
+     * Adds the threads that appeared in this generation to {@code into}; called by the background
+     * writer once the generation is closed (it keeps one list for this, so that a hundred thousand
+     * threads a generation grow no new array each time).
+     */
+    void appearedThreads(List<ThreadRecord> into) {
         for (ThreadRecord r = appeared.get(); r != null; r = parity == 0 ? r.appearedNext0 : r.appearedNext1) {
-            list.add(r);
+            into.add(r);
         }
-        return list;
     }
 
     /** The id of {@code s} in this generation; 0 for null or empty. */

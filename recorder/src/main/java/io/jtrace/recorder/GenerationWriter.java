@@ -3,7 +3,6 @@ package io.jtrace.recorder;
 import io.jtrace.format.EventType;
 import io.jtrace.format.StackTrace;
 import io.jtrace.format.TableWriter;
-import io.jtrace.format.ThreadInfo;
 import io.jtrace.format.TraceEncoder;
 import io.jtrace.format.Wire;
 
@@ -71,6 +70,9 @@ final class GenerationWriter implements Runnable {
     private final TableWriter table = new TableWriter();
     private volatile boolean stopRequested;
     private final List<Buffer> nextGeneration = new ArrayList<>();
+    /** The threads of the generation being written, in id order (one list, reused: see writeTables). */
+    private final List<ThreadRecord> appeared = new ArrayList<>();
+    private static final Comparator<ThreadRecord> BY_THREAD_ID = Comparator.comparingLong(rec -> rec.threadId);
     private long gen = 1;
     private long genStart;
     private long genBytes;
@@ -511,13 +513,15 @@ final class GenerationWriter implements Runnable {
     private void writeTables() throws IOException {
         GenerationTables t = r.tables.get((int) (gen & 1));
         table.reset();
+        java.util.function.ToLongFunction<String> stringIds = t::string;
         for (StackTrace s : t.stackTable()) {
-            table.stack(s, t::string);
+            table.stack(s, stringIds);
         }
         record(Wire.STACKS);
         table.reset();
-        List<ThreadRecord> appeared = t.appearedThreads();
-        appeared.sort(Comparator.comparingLong(rec -> rec.threadId));
+        appeared.clear();
+        t.appearedThreads(appeared);
+        appeared.sort(BY_THREAD_ID);
         long previous = -1;
         for (ThreadRecord rec : appeared) {
             if (rec.threadId == previous) {
@@ -525,9 +529,10 @@ final class GenerationWriter implements Runnable {
             }
             previous = rec.threadId;
             String name = rec.name();
-            table.thread(new ThreadInfo(rec.threadId, name, rec.virtual, rec.daemon(), rec.terminated(),
-                    rec.excluded || (!rec.virtual && r.isTracerThreadName(name))), t::string);
+            table.thread(rec.threadId, t.string(name), rec.virtual, rec.daemon(), rec.terminated(),
+                    rec.excluded || (!rec.virtual && r.isTracerThreadName(name)));
         }
+        appeared.clear(); // the records are garbage once named
         record(Wire.THREADS);
         table.reset();
         for (Map.Entry<String, Long> e : t.stringTable().entrySet()) {

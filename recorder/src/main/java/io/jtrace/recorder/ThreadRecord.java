@@ -68,6 +68,10 @@ final class ThreadRecord {
      */
     ThreadRecord appearedNext0;
     ThreadRecord appearedNext1;
+    /** The next record in its {@link ThreadTable} slot's chain. */
+    volatile ThreadRecord slotNext;
+    /** A terminated platform thread's record, leaving the table at this prune (the writer's only). */
+    boolean retired;
     /** The name and daemon flag of an ended virtual thread, kept when the record let go of it. */
     private String endedName;
     private boolean endedDaemon;

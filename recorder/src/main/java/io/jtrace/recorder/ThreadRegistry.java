@@ -7,17 +7,21 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every thread the recorder has seen and not yet seen die, keyed by the Thread object itself
- * (identity hash: no boxing on lookup). A record is created once per thread. A virtual thread's
- * is removed when it ends ({@link #ended}), and lets go of the Thread then, so that a hundred
- * thousand short-lived virtual threads a second cost no table scan and no garbage kept alive
- * until the generation's end; platform threads' are pruned by the background writer.
+ * Every thread the recorder has seen and not yet seen die: found from the Thread through a
+ * {@link ThreadTable} (by thread id, no hashing, no allocation but the record). A record is
+ * created once per thread. A virtual thread's lets go of the Thread at its end ({@link #ended}),
+ * so that a hundred thousand short-lived virtual threads a second cost no table scan and no
+ * garbage kept alive until the generation's end; the background writer unlinks it at its next
+ * {@link #prune}, and prunes platform threads' records there too.
  */
 final class ThreadRegistry {
     /** How often (in generations) records of virtual threads whose end no hook saw are swept. */
     private static final int SWEEP_GENERATIONS = 8;
+    private static final ThreadTable.Gone RETIRED = r -> r.retired;
+    private static final ThreadTable.Gone RETIRED_OR_TERMINATED =
+            r -> r.retired || (r.virtual && terminated(r.thread));
 
-    private final ConcurrentHashMap<Thread, ThreadRecord> records = new ConcurrentHashMap<>();
+    private final ThreadTable live = new ThreadTable();
     /**
      * The records of platform threads by thread id, for the events the JDK reports by id after the
      * fact (monitor contention, Object.wait notifiers: never of virtual threads), and for the
@@ -37,26 +41,27 @@ final class ThreadRegistry {
 
     /** The record of {@code t}, created with {@code initial} state on first sight. */
     ThreadRecord get(Thread t, ThreadState initial) {
-        ThreadRecord r = records.get(t);
+        ThreadRecord r = live.find(t);
         if (r != null) {
             return r;
         }
-        ThreadRecord ended = recentlyEnded.get(t.threadId());
-        if (ended != null && ended.thread == t) {
-            return ended; // a late event of a thread that has terminated since
+        if (!t.isVirtual()) {
+            ThreadRecord ended = recentlyEnded.get(t.threadId());
+            if (ended != null && ended.thread == t) {
+                return ended; // a late event of a thread that has terminated since
+            }
         }
-        CarrierPin.pin(); // the maps lock a bin to insert
-        try {
-            return records.computeIfAbsent(t, k -> {
-                ThreadRecord created = new ThreadRecord(k, initial);
-                if (!created.virtual) {
-                    byId.put(created.threadId, created); // the JDK reports late facts of platform threads only
-                }
-                return created;
-            });
-        } finally {
-            CarrierPin.unpin();
+        ThreadRecord created = new ThreadRecord(t, initial);
+        ThreadRecord in = live.add(created);
+        if (in == created && !created.virtual) {
+            CarrierPin.pin(); // the map locks a bin to insert
+            try {
+                byId.put(created.threadId, created); // the JDK reports late facts of platform threads only
+            } finally {
+                CarrierPin.unpin();
+            }
         }
+        return in;
     }
 
     /** The record of the platform thread with this id, or null if the recorder has not seen it. */
@@ -67,26 +72,18 @@ final class ThreadRegistry {
 
     /** The record of {@code t}, or null if the recorder has not seen it. */
     ThreadRecord find(Thread t) {
-        return records.get(t);
+        return live.find(t);
     }
 
     /**
-     * Virtual thread {@code r} has written its last event: its record leaves the registry and
-     * lets go of the Thread (a generation's thread table still finds it in the list of threads
-     * that appeared in the generation, {@link GenerationTables#appeared}).
+     * Virtual thread {@code r} has written its last event: its record lets go of the Thread, so
+     * lookups no longer find it and the next prune unlinks it (a generation's thread table still
+     * finds it in the list of threads that appeared in the generation, {@link GenerationTables#appeared}).
      */
     void ended(ThreadRecord r) {
-        Thread t = r.thread;
-        if (t == null || !r.virtual) {
-            return; // platform threads' records are pruned by the writer (late events may still name them)
+        if (r.virtual) {
+            r.letGo(); // platform threads' records are pruned by the writer (late events may still name them)
         }
-        CarrierPin.pin();
-        try {
-            records.remove(t, r);
-        } finally {
-            CarrierPin.unpin();
-        }
-        r.letGo();
     }
 
     /** The records of live platform threads (for their statuses at a generation's start). */
@@ -95,16 +92,16 @@ final class ThreadRegistry {
     }
 
     /**
-     * Removes the records of terminated platform threads (they stay findable by id for a few more
-     * calls) and, every few generations, of virtual threads whose end no hook saw (the
-     * {@code vthreads} event family off). Called by the background writer only, once per generation.
+     * Retires the records of terminated platform threads (they stay findable by id for a few more
+     * calls), unlinks them and those of ended virtual threads and, every few generations, of
+     * virtual threads whose end no hook saw (the {@code vthreads} event family off). Called by the
+     * background writer only, once per generation.
      */
     void prune() {
         List<ThreadRecord> ended = new ArrayList<>();
         for (ThreadRecord r : byId.values()) {
-            Thread t = r.thread;
-            if (t != null && t.getState() == Thread.State.TERMINATED) {
-                records.remove(t, r);
+            if (terminated(r.thread)) {
+                r.retired = true;
                 byId.remove(r.threadId, r);
                 recentlyEnded.put(r.threadId, r);
                 ended.add(r);
@@ -116,18 +113,21 @@ final class ThreadRegistry {
                 recentlyEnded.remove(r.threadId, r);
             }
         }
-        if (++prunes % SWEEP_GENERATIONS == 0) {
-            for (ThreadRecord r : records.values()) {
-                Thread t = r.thread;
-                if (r.virtual && t != null && t.getState() == Thread.State.TERMINATED) {
-                    records.remove(t, r);
-                }
-            }
-        }
+        live.sweep(++prunes % SWEEP_GENERATIONS == 0 ? RETIRED_OR_TERMINATED : RETIRED);
+    }
+
+    private static boolean terminated(Thread t) {
+        return t != null && t.getState() == Thread.State.TERMINATED;
     }
 
     /** How many threads the registry holds (tests). */
     int size() {
-        return records.size();
+        int[] n = new int[1];
+        live.forEachLive(r -> {
+            if (!r.retired) {
+                n[0]++;
+            }
+        });
+        return n[0];
     }
 }
