@@ -55,6 +55,7 @@ public final class Timeline {
     private Generation g;
     private long lateApplied;
     private long lateTooLate;
+    private long unmatchedNotifies;
 
     /** Deliver the tracer's own threads too (ThreadInfo#tracer); else they and wake-ups by them are left out. */
     private final boolean tracerThreads;
@@ -99,6 +100,7 @@ public final class Timeline {
                                        TimelineListener... listeners) throws IOException {
         TimelineListener all = listeners.length == 1 ? listeners[0] : new AllListeners(List.of(listeners));
         Timeline t = new Timeline(all, tracerThreads);
+        all.started(t::describe);
         try (TraceReader reader = TraceReader.open(file, progress)) {
             long first = -1;
             long last = 0;
@@ -118,7 +120,7 @@ public final class Timeline {
             }
             t.finish(last);
             return new TimelineSummary(Math.max(first, 0), last, wallClockZero, generations, reader.truncated(), lost,
-                    t.machine.errorCount(), t.lateApplied, t.lateTooLate, t.descriptions());
+                    t.machine.errorCount(), t.lateApplied, t.lateTooLate, t.unmatchedNotifies, t.descriptions());
         }
     }
 
@@ -212,6 +214,11 @@ public final class Timeline {
             d.putIfAbsent(id, new ThreadDescription(id, "", false, entries.get(id)));
         }
         return d;
+    }
+
+    private ThreadDescription describe(long thread) {
+        ThreadInfo ti = infos.get(thread);
+        return new ThreadDescription(thread, ti == null ? null : ti.name(), ti != null && ti.virtual(), entries.get(thread));
     }
 
     private Track track(long id) {
@@ -404,7 +411,7 @@ public final class Timeline {
             }
             case UNBLOCK -> {
                 Track t = tracks.get(e.arg("target"));
-                Waker waker = wakerOf(e);
+                Waker waker = wakerOf(e).reportedLate();
                 if (t == null || t.virtual) {
                     lateTooLate++;
                 } else if (t.lateBlockStart >= 0) {
@@ -498,6 +505,7 @@ public final class Timeline {
                 lateApplied++;
             } else {
                 lateTooLate++;
+                unmatchedNotifies++;
             }
             return;
         }
@@ -527,6 +535,11 @@ public final class Timeline {
 
     /** Hands every delivery to several listeners. */
     private record AllListeners(List<TimelineListener> all) implements TimelineListener {
+        @Override
+        public void started(ThreadDirectory threads) {
+            all.forEach(l -> l.started(threads));
+        }
+
         @Override
         public void interval(ThreadInterval interval) {
             all.forEach(l -> l.interval(interval));

@@ -6,6 +6,9 @@ package io.jtrace.analysis.timeline;
  * reports some of its past blocks late).
  */
 public interface TimelineListener {
+    /** Before anything else: where the read's knowledge of threads can be looked up as it goes. */
+    default void started(ThreadDirectory threads) { }
+
     /** A finished interval: it will not change any more. */
     default void interval(ThreadInterval interval) { }
 

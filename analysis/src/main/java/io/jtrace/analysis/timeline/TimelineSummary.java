@@ -14,10 +14,11 @@ import java.util.Map;
  * @param validationErrors impossible transitions the state machine found
  * @param lateApplied      late facts (a monitor block, a notifier) applied to the timeline
  * @param lateTooLate      late facts that came after their time had been delivered, or matched nothing
+ * @param unmatchedNotifies of those, notifiers the JVM named for an Object.wait the read found no end of
  * @param threads          every thread seen, by id
  */
 public record TimelineSummary(long startTime, long endTime, long wallClockZero, long generations, boolean truncated, long lostEvents,
-                              long validationErrors, long lateApplied, long lateTooLate,
+                              long validationErrors, long lateApplied, long lateTooLate, long unmatchedNotifies,
                               Map<Long, ThreadDescription> threads) {
     public long durationNanos() {
         return endTime - startTime;

@@ -1,8 +1,8 @@
 package io.jtrace.analysis.wakeups;
 
-import io.jtrace.format.Generation;
+import io.jtrace.analysis.timeline.Timeline;
+import io.jtrace.analysis.timeline.TimelineSummary;
 import io.jtrace.format.ReadProgress;
-import io.jtrace.format.TraceReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import java.util.List;
 public record WakeupGraph(List<WakeEdge> edges, long wakeups, long unmatchedLateNotifies, boolean truncated) {
 
     /**
-     * Reads {@code file} in one streaming pass.
+     * Reads {@code file} in one streaming pass: the {@link Timeline}'s, which every analysis shares.
      *
      * @param byThread  keep threads apart instead of grouping them ({@link io.jtrace.analysis.ThreadGroups})
      * @param frames    innermost frames that make a waker stack
@@ -35,13 +35,8 @@ public record WakeupGraph(List<WakeEdge> edges, long wakeups, long unmatchedLate
     /** As {@link #of(Path, boolean, int, int, ReadProgress)}; {@code tracerThreads}: with the tracer's own threads' wake-ups. */
     public static WakeupGraph of(Path file, boolean byThread, int frames, int topStacks, ReadProgress progress,
                                  boolean tracerThreads) throws IOException {
-        WakeupAnalysis a = new WakeupAnalysis(byThread, frames, tracerThreads);
-        try (TraceReader reader = TraceReader.open(file, progress)) {
-            Generation g;
-            while ((g = reader.next()) != null) {
-                a.generation(g);
-            }
-            return a.finish(topStacks, reader.truncated());
-        }
+        WakeupAnalysis a = new WakeupAnalysis(byThread, frames);
+        TimelineSummary s = Timeline.read(file, progress, tracerThreads, a);
+        return a.finish(topStacks, s.truncated(), s.unmatchedNotifies());
     }
 }

@@ -73,7 +73,7 @@ class TimelineLateFactsTest {
         assertThat(b.reason()).isEqualTo(BlockReason.MONITOR);
         assertThat(b.start()).isEqualTo(t[0] + 10 * MS);
         assertThat(b.duration()).isEqualTo(30 * MS);
-        assertThat(b.waker()).isEqualTo(new Waker(WakerKind.THREAD, owner));
+        assertThat(b.waker()).isEqualTo(new Waker(WakerKind.THREAD, owner, true));
         assertThat(b.stack().top().methodName()).isEqualTo("c");
         assertThat(b.inRegion("r")).isTrue();
         assertThat(b.what()).isEqualTo("java.lang.Object");
@@ -130,10 +130,10 @@ class TimelineLateFactsTest {
         ThreadInterval wait = ws.stream().filter(iv -> iv.state() == ThreadState.BLOCKED).findFirst().orElseThrow();
         assertThat(wait.reason()).isEqualTo(BlockReason.WAIT);
         assertThat(wait.duration()).isGreaterThanOrEqualTo(20 * MS);
-        assertThat(wait.waker()).isEqualTo(new Waker(WakerKind.THREAD, notifier));
+        assertThat(wait.waker()).isEqualTo(new Waker(WakerKind.THREAD, notifier, true));
         ThreadInterval runnable = ws.get(ws.indexOf(wait) + 1);
         assertThat(runnable.state()).isEqualTo(ThreadState.RUNNABLE);
-        assertThat(runnable.waker()).isEqualTo(new Waker(WakerKind.THREAD, notifier));
+        assertThat(runnable.waker()).isEqualTo(new Waker(WakerKind.THREAD, notifier, true));
     }
 
     static void spin(long millis) {

@@ -2,8 +2,14 @@ package io.jtrace.analysis.wakeups;
 
 import io.jtrace.Trace;
 import io.jtrace.TraceOptions;
+import io.jtrace.analysis.ThreadGroups;
+import io.jtrace.analysis.timeline.ThreadInterval;
+import io.jtrace.analysis.timeline.Timeline;
+import io.jtrace.analysis.timeline.TimelineListener;
+import io.jtrace.analysis.timeline.TimelineSummary;
 import io.jtrace.format.BlockReason;
 import io.jtrace.format.ReadProgress;
+import io.jtrace.format.ThreadState;
 import io.jtrace.format.WakerKind;
 import io.jtrace.recorder.Events;
 import io.jtrace.recorder.LateEvents;
@@ -12,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +45,7 @@ class WakeupGraphTest {
             bossWakesTwoWorkers();
             waitsEndedByANotifierTheJvmNamesOrNot();
             aMonitorHandedOver();
+            aNotifierReportedAtAnotherTimeThanTheWaitsEnd();
         } finally {
             Trace.stop();
         }
@@ -118,6 +128,39 @@ class WakeupGraphTest {
         finish.countDown();
         owner.join();
         contender.join();
+    }
+
+    /**
+     * The JVM's notifier report is timed 20 ms before the live end of the wait it names (the
+     * notify came while the waiter was still waiting, or the clocks differ by that much): `wakeups`
+     * once matched a report to a wait's end within 10 ms, `threads` to the wait open at the
+     * report's time, and so they named different wakers for this wait. (The report is timed from
+     * just before the wait's live end, so that a loaded machine only moves the two apart by the
+     * moment between two calls.)
+     */
+    private static void aNotifierReportedAtAnotherTimeThanTheWaitsEnd() throws InterruptedException {
+        CountDownLatch waiting = new CountDownLatch(1);
+        CountDownLatch returned = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        long[] endedAt = new long[1];
+        Thread waiter = Thread.ofPlatform().name("skewed").start(() -> {
+            Events.blockIfRunning(BlockReason.WAIT, "java.lang.Object");
+            waiting.countDown();
+            sleep(40);
+            endedAt[0] = LateEvents.traceTime();
+            Events.blockingCallReturned(WakerKind.UNKNOWN);
+            returned.countDown();
+            await(finish);
+        });
+        Thread notifier = Thread.ofPlatform().name("late-notifier").start(() -> {
+            knownToTheRecorder();
+            await(waiting);
+            await(returned); // orders endedAt[0] before this read
+            LateEvents.notified(waiter.threadId(), Math.max(0, endedAt[0] - 20_000_000L), Thread.currentThread().threadId());
+            finish.countDown();
+        });
+        notifier.join();
+        waiter.join();
     }
 
     /** A sleep: the thread has events, so the thread tables name it (they list the threads the recorder knows). */
@@ -204,6 +247,43 @@ class WakeupGraphTest {
         assertThat(e.maxNanos()).as("the JVM reports the hand-over and the run at the same time").isZero();
         assertThat(e.stacks()).isEmpty();
         assertThat(threadEdge(g, "(timer)", "contender").count()).isEqualTo(1);
+    }
+
+    @Test
+    void wakeupsNamesTheWakerThatTheTimelineOfThreadsAndProfilesShowsForEveryWait() throws Exception {
+        // what `threads` and the profiles read: each block's interval, with who ended it
+        Map<String, Long> fromTimeline = new TreeMap<>();
+        Map<Long, ThreadInterval> lastBlock = new HashMap<>();
+        TimelineSummary s = Timeline.read(trace, new TimelineListener() {
+            @Override
+            public void interval(ThreadInterval iv) {
+                ThreadInterval b = lastBlock.remove(iv.thread());
+                if (iv.state() == ThreadState.BLOCKED && iv.waker() != null) {
+                    lastBlock.put(iv.thread(), iv);
+                } else if (b != null && b.reason() != BlockReason.IDLE) {
+                    fromTimeline.merge(b.waker().wakerThread() + " -> " + b.thread(), 1L, Long::sum);
+                }
+            }
+        });
+        lastBlock.values().forEach(b -> fromTimeline.merge(b.waker().wakerThread() + " -> " + b.thread(), 1L, Long::sum));
+        Map<Long, String> names = new HashMap<>();
+        s.threads().forEach((id, d) -> names.put(id, ThreadGroups.byThread(id, d.name(), d.virtual())));
+
+        WakeupGraph g = WakeupGraph.of(trace, true, 5, 3, ReadProgress.NONE);
+        Map<String, Long> fromWakeups = new TreeMap<>();
+        for (WakeEdge e : g.edges()) {
+            String waker = e.waker().kind() == WakeNode.Kind.THREADS ? idOf(e.waker().name()) : "0";
+            fromWakeups.merge(waker + " -> " + idOf(e.wakee().name()), e.count(), Long::sum);
+        }
+        assertThat(fromWakeups).as("wakeups' edges by thread id, against the timeline's blocks (names: %s)", names)
+                .isEqualTo(fromTimeline);
+        WakeEdge skewed = threadEdge(g, "late-notifier", "skewed");
+        assertThat(skewed).as("the notifier named 20 ms off the wait's end: " + g.edges()).isNotNull();
+        assertThat(skewed.late()).isEqualTo(1);
+    }
+
+    private static String idOf(String byThreadName) {
+        return byThreadName.substring(byThreadName.lastIndexOf('#') + 1);
     }
 
     @Test
