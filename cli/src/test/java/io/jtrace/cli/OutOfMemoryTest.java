@@ -23,10 +23,11 @@ class OutOfMemoryTest {
                 "-cp", System.getProperty("java.class.path"), ManyThreads.class.getName());
         assertThat(rec.exitCode()).as(rec.err()).isZero();
 
-        // the launcher's way (./jtrace sets -Xmx from JTRACE_HEAP), with a heap far too small for 50,000 threads
+        // the launcher's way (./jtrace sets -Xmx from JTRACE_HEAP, and the parallel collector), with a
+        // heap far too small for 50,000 threads
         Path err = dir.resolve("err.txt");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx16m", "-Djtrace.heapOption=JTRACE_HEAP", "-cp", System.getProperty("java.class.path"),
+                "-Xmx16m", "-XX:+UseParallelGC", "-Djtrace.heapOption=JTRACE_HEAP", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "threads", trace.toString())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
