@@ -52,14 +52,26 @@ final class ChildRunner {
         this.keep = keep;
     }
 
+    /** Told when the measured window of a run starts and ends, with the traced JVM's pid (a profiler attaches). */
+    interface Window {
+        void started(long pid) throws IOException;
+
+        void ended(long pid) throws IOException;
+    }
+
     RunResult run(int round, String workload, Config config) throws IOException, InterruptedException {
+        return run(round, workload, config, null);
+    }
+
+    /** As {@link #run(int, String, Config)}, telling {@code window} (if not null) the measured window's bounds. */
+    RunResult run(int round, String workload, Config config, Window window) throws IOException, InterruptedException {
         double loadAtStart = LoadAverage.oneMinute();
         Path recording = workDir.resolve(workload + "-" + config.name() + "-r" + round + config.fileSuffix());
         Files.deleteIfExists(recording);
         long t0 = System.nanoTime();
         Outcome outcome = workload.equals("jetty")
-                ? runJetty(round, config, recording)
-                : runSingle(round, workload, config, recording);
+                ? runJetty(round, config, recording, window)
+                : runSingle(round, workload, config, recording, window);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         // before reading the recording: the suite's own parsing is not the run's load
         double loadAtEnd = LoadAverage.oneMinute();
@@ -116,15 +128,33 @@ final class ChildRunner {
         }
     }
 
-    private Outcome runSingle(int round, String workload, Config config, Path recording)
+    private Outcome runSingle(int round, String workload, Config config, Path recording, Window window)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExe.toString());
         cmd.addAll(commonJvmArgs);
         cmd.addAll(config.jvmArgs(recording));
+        if (window != null) {
+            cmd.add("-D" + WorkloadMain.AWAIT_AFTER_WINDOW + "=true");
+        }
         cmd.addAll(List.of("-cp", workloadClasspath, WorkloadMain.class.getName(), workload,
                 Long.toString(warmupMs), Long.toString(measureMs)));
         Child child = Child.start(cmd, logFile, "round " + round + " " + workload + " " + config.name());
+        if (window != null) {
+            try {
+                if (child.awaitLine(Meter.WINDOW_START, timeoutMs()) != null) {
+                    window.started(child.process.pid());
+                }
+                if (child.awaitLine(Meter.WINDOW_END, timeoutMs()) != null) {
+                    window.ended(child.process.pid());
+                }
+            } catch (IOException e) {
+                child.kill();
+                return Outcome.failed("the measured window's observer failed: " + e.getMessage());
+            } finally {
+                child.closeInput(); // the JVM waits for its stdin after the window
+            }
+        }
         String line = child.awaitLine(Meter.RESULT_PREFIX, timeoutMs());
         long start = child.startNanos;
         int exit = child.awaitExit(EXIT_WAIT_MS);
@@ -132,7 +162,7 @@ final class ChildRunner {
         return Outcome.of(line, exit, child, lifetime);
     }
 
-    private Outcome runJetty(int round, Config config, Path recording) throws IOException, InterruptedException {
+    private Outcome runJetty(int round, Config config, Path recording, Window window) throws IOException, InterruptedException {
         List<String> server = new ArrayList<>();
         server.add(javaExe.toString());
         server.addAll(commonJvmArgs);
@@ -151,10 +181,15 @@ final class ChildRunner {
                 Long.toString(warmupMs), Long.toString(measureMs)));
         Child loadChild = Child.start(load, logFile, "round " + round + " jetty-load " + config.name());
         String line = null;
+        String observerFailed = null;
         if (loadChild.awaitLine(Meter.WINDOW_START, timeoutMs()) != null) {
             long cpu0 = serverChild.cpuNanos();
+            observerFailed = observe(window, true, serverChild);
             if (loadChild.awaitLine(Meter.WINDOW_END, timeoutMs()) != null) {
                 long cpu = serverChild.cpuNanos() - cpu0;
+                if (observerFailed == null) {
+                    observerFailed = observe(window, false, serverChild);
+                }
                 line = loadChild.awaitLine(Meter.RESULT_PREFIX, 30_000);
                 if (line != null) {
                     line = line.replace("cpuMicrosPerOp=-", "cpuMicrosPerOp=" + perOpMicros(cpu, line));
@@ -168,7 +203,27 @@ final class ChildRunner {
         if (loadExit != 0) {
             return Outcome.failed("the load generator exited with " + loadExit + ": " + loadChild.stderrTail());
         }
+        if (observerFailed != null) {
+            return Outcome.failed(observerFailed);
+        }
         return Outcome.of(line, exit, serverChild, lifetime);
+    }
+
+    /** Tells {@code window} (if any) that the window started or ended; the failure's line, or null. */
+    private static String observe(Window window, boolean start, Child traced) {
+        if (window == null) {
+            return null;
+        }
+        try {
+            if (start) {
+                window.started(traced.process.pid());
+            } else {
+                window.ended(traced.process.pid());
+            }
+            return null;
+        } catch (IOException e) {
+            return "the measured window's observer failed: " + e.getMessage();
+        }
     }
 
     private static String perOpMicros(long cpuNanos, String resultLine) {

@@ -44,7 +44,9 @@ final class ProfileMode {
         for (String workload : options.workloads()) {
             Path collapsed = env.out().resolve("profile-" + workload + ".collapsed");
             Files.deleteIfExists(collapsed);
-            RunResult r = runner.run(1, workload, profiled(jtrace, env.asyncProfiler(), collapsed));
+            RunResult r = options.window()
+                    ? runner.run(1, workload, windowed(jtrace), new AttachedProfiler(env.asyncProfiler(), collapsed))
+                    : runner.run(1, workload, profiled(jtrace, env.asyncProfiler(), collapsed));
             Row row;
             if (!r.ok()) {
                 row = new Row(workload, r, null, r.error());
@@ -84,6 +86,52 @@ final class ProfileMode {
         });
     }
 
+    /**
+     * {@code --window}: the jtrace configuration with no profiler at start-up; {@link
+     * AttachedProfiler} loads it into the running JVM at the measured window's start and stops it
+     * at its end, so the shares are those of a warmed-up traced JVM, start-up and exit left out.
+     */
+    static Config windowed(Config jtrace) {
+        return new Config(jtrace.name(), jtrace.description() + ", with async-profiler (itimer) over the measured window",
+                jtrace.recording(), false, f -> {
+                    List<String> a = new ArrayList<>(WINDOW_JVM_ARGS);
+                    a.addAll(jtrace.jvmArgs(f));
+                    return a;
+                });
+    }
+
+    /** DebugNonSafepoints as at start-up; the agent loaded later, without the JVM's warning about it. */
+    static final List<String> WINDOW_JVM_ARGS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
+            "-XX:+EnableDynamicAgentLoading");
+    static final String WINDOW_START_OPTIONS = "start,event=itimer,interval=1ms,threads";
+
+    /** async-profiler loaded into the traced JVM through the JDK's attach API, as its own launcher does. */
+    private record AttachedProfiler(Path library, Path collapsed) implements ChildRunner.Window {
+        @Override
+        public void started(long pid) throws IOException {
+            load(pid, WINDOW_START_OPTIONS);
+        }
+
+        @Override
+        public void ended(long pid) throws IOException {
+            load(pid, "stop,file=" + collapsed + ",collapsed");
+        }
+
+        private void load(long pid, String agentOptions) throws IOException {
+            try {
+                com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(pid));
+                try {
+                    vm.loadAgentPath(library.toString(), agentOptions);
+                } finally {
+                    vm.detach();
+                }
+            } catch (com.sun.tools.attach.AttachNotSupportedException | com.sun.tools.attach.AgentLoadException
+                     | com.sun.tools.attach.AgentInitializationException e) {
+                throw new IOException("async-profiler " + agentOptions + " into " + pid + ": " + e, e);
+            }
+        }
+    }
+
     static List<String> profilerArgs(Path asyncProfiler, Path collapsed) {
         return List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
                 "-agentpath:" + asyncProfiler + "=start,event=itimer,interval=1ms,threads,file=" + collapsed + ",collapsed");
@@ -96,13 +144,19 @@ final class ProfileMode {
         md.append("- Command: `bench/overhead.sh").append(command.isBlank() ? "" : " " + command).append("`\n");
         md.append(String.format(Locale.ROOT, "- One run per workload under `jtrace` (%.1f s warm-up, %.1f s measured; JVM -Xms%s -Xmx%s "
                         + "-XX:+UseG1GC), with %s%n", options.warmupMs() / 1e3, options.measureMs() / 1e3, options.heap(), options.heap(),
-                String.join(" ", profilerArgs(Path.of("libasyncProfiler.so"), Path.of("profile-WORKLOAD.collapsed")))));
+                options.window()
+                        ? String.join(" ", WINDOW_JVM_ARGS) + " and async-profiler attached at the measured window's start ("
+                                + WINDOW_START_OPTIONS + ") and stopped at its end"
+                        : String.join(" ", profilerArgs(Path.of("libasyncProfiler.so"), Path.of("profile-WORKLOAD.collapsed")))));
         md.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
                 .append("; ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs\n");
         md.append(LoadAverage.describe(rows.stream().map(Row::run).toList(), Runtime.getRuntime().availableProcessors()));
         md.append('\n');
-        md.append("Samples are of the profiled JVM's CPU time over its whole life (start-up, warm-up, the measured window and "
-                + "the exit's final flush), every thread, JIT and GC included. Tracer % = samples with a frame of jtrace's code "
+        md.append((options.window()
+                ? "Samples are of the profiled JVM's CPU time in the measured window only (the JVM warmed up; start-up and exit "
+                        + "not sampled), every thread, JIT and GC included. Tracer % ="
+                : "Samples are of the profiled JVM's CPU time over its whole life (start-up, warm-up, the measured window and "
+                        + "the exit's final flush), every thread, JIT and GC included. Tracer % =") + " samples with a frame of jtrace's code "
                 + "(`io.jtrace`, not the workloads' `io.jtrace.bench`) or in a `jtrace-` thread, agent start-up excluded; "
                 + "jtrace-writer % is the part of it in the writer thread. Start-up % = stacks through `premain` or "
                 + "`io/jtrace/agent/Startup`, paid once per JVM. JFR threads % = JFR's own threads, which under `jtrace` run "

@@ -6,7 +6,8 @@ import java.util.List;
 
 /** The suite's command line. Bad input: an IllegalArgumentException whose message is the one line to print. */
 record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> workloads, List<String> configs,
-                    Path out, boolean keep, long seed, int jettyConnections, String heap, boolean profile) {
+                    Path out, boolean keep, long seed, int jettyConnections, String heap, boolean profile,
+                    boolean window) {
 
     /** 11 rounds: enough for a bootstrap interval of the median that is not just the extreme rounds. */
     static final int DEFAULT_ROUNDS = 11;
@@ -17,7 +18,7 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
             usage: bench/overhead.sh [--quick] [--rounds N] [--warmup SECONDS] [--measure SECONDS]
                                      [--workloads a,b,…] [--configs a,b,…] [--out DIR] [--keep]
                                      [--seed N] [--connections N] [--heap SIZE]
-                   bench/overhead.sh --profile [--workloads a,b,…] [--warmup SECONDS] [--measure SECONDS] [--out DIR] …
+                   bench/overhead.sh --profile [--window] [--workloads a,b,…] [--warmup SECONDS] [--measure SECONDS] [--out DIR] …
               workloads: jetty, h2, queues, forkjoin, vthreads, caffeine (default: all)
               configs:   none, noop-agent, jtrace, jtrace-fast, jtrace-slow, jtrace-off, jfr-default,
                          jfr-profile, async-wall-lock, none-pfp (default: all). 'none' is always run: it is the
@@ -25,6 +26,8 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
               --quick    1 round, 1 s warm-up, 1 s measured: a smoke test, not a measurement
               --profile  no rounds: each workload runs once under the jtrace agent with async-profiler
                          (event=itimer); profile.md says which share of the CPU samples is the tracer's
+              --window   with --profile: profile the measured window only (attached at its start, stopped at
+                         its end), not the JVM's whole life: the tracer's share once warmed up
               --seed     the order of the configurations in a round and the bootstrap's resampling
               defaults:  11 rounds, 3 s warm-up, 4 s measured, 128 Jetty connections, -Xms1g -Xmx1g,
                          results in bench/target/overhead""";
@@ -41,6 +44,7 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
         int connections = 128;
         String heap = "1g";
         boolean profile = false;
+        boolean window = false;
         String onlyForRounds = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -62,6 +66,7 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
                     onlyForRounds = a;
                 }
                 case "--profile" -> profile = true;
+                case "--window" -> window = true;
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--keep" -> keep = true;
                 case "--seed" -> seed = integer(a, value(args, ++i, a));
@@ -78,8 +83,11 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
             // the profile is one run per workload under the jtrace configuration: neither has a meaning there
             throw new IllegalArgumentException("option " + onlyForRounds + " does not apply to --profile (one jtrace run per workload)");
         }
+        if (window && !profile) {
+            throw new IllegalArgumentException("option --window applies to --profile only");
+        }
         return new SuiteOptions(rounds, (long) (warmup * 1000), (long) (measure * 1000), workloads, configs, out,
-                keep, seed, connections, heap, profile);
+                keep, seed, connections, heap, profile, window);
     }
 
     /** Thrown for --help: print the usage and exit 0. */

@@ -72,6 +72,23 @@ class OverheadSuiteTest {
         assertThat(md).contains("#### queues: the tracer's samples by outermost tracer frame").contains("`io/jtrace/");
     }
 
+    @Test
+    void profileModeOverTheMeasuredWindowOnlySamplesAWarmedUpJvm(@TempDir Path out) throws Exception {
+        SuiteOptions options = SuiteOptions.parse(new String[] {"--profile", "--window", "--warmup", "0.5", "--measure", "1",
+                "--workloads", "queues", "--out", out.toString()});
+
+        int status = OverheadSuite.run(options, new String[0]);
+
+        assertThat(status).as("the profiled run succeeded (see %s)", out.resolve("runs.log")).isZero();
+        String md = Files.readString(out.resolve("profile.md"));
+        assertThat(md).contains("in the measured window only").contains("attached at the measured window's start");
+        Matcher row = Pattern.compile("\\| queues \\| ([0-9,]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(md);
+        assertThat(row.find()).as(md).isTrue();
+        assertThat(Long.parseLong(row.group(1).replace(",", ""))).as("samples").isPositive();
+        assertThat(Double.parseDouble(row.group(2))).as("tracer %% in%n%s", md).isPositive();
+        assertThat(Double.parseDouble(row.group(4))).as("agent start-up %%: before the window, not sampled").isZero();
+    }
+
     private static String[] row(List<String> csv, String config) {
         return csv.stream().map(l -> l.split(",", -1)).filter(f -> f[2].equals(config)).findFirst().orElseThrow();
     }

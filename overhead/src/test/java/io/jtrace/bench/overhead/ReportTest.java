@@ -108,6 +108,10 @@ class ReportTest {
         assertThat(profile.profile()).isTrue();
         assertThat(profile.workloads()).containsExactly("queues");
         assertThat(profile.measureMs()).isEqualTo(1000);
-        assertThat(SuiteOptions.USAGE).contains("--profile").contains("11 rounds");
+        assertThat(profile.window()).isFalse();
+        assertThat(SuiteOptions.parse(new String[] {"--profile", "--window"}).window()).isTrue();
+        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--window"}))
+                .hasMessage("option --window applies to --profile only");
+        assertThat(SuiteOptions.USAGE).contains("--profile").contains("--window").contains("11 rounds");
     }
 }
