@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * generation and makes fresh ones for each new generation; a lookup that hits allocates nothing.
  */
 final class GenerationTables {
-    private final ConcurrentHashMap<String, Long> strings = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> strings;
     private final AtomicLong nextString = new AtomicLong();
     /** Null when stacks are off. */
     private final StackTable stacks;
@@ -31,9 +31,11 @@ final class GenerationTables {
     /** The threads whose STATUS (or THREAD_CREATE) this generation has: a list linked through the records. */
     private final AtomicReference<ThreadRecord> appeared = new AtomicReference<>();
 
-    GenerationTables(StackTier tier, int parity) {
+    /** {@code expectedStrings}: how many strings the generation will likely intern (the last one's count). */
+    GenerationTables(StackTier tier, int parity, int expectedStrings) {
         this.stacks = tier == null ? null : tier.newTable();
         this.parity = parity;
+        this.strings = new ConcurrentHashMap<>(Math.max(16, expectedStrings));
     }
 
     /**

@@ -15,7 +15,6 @@ import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -70,9 +69,9 @@ final class GenerationWriter implements Runnable {
     private final TableWriter table = new TableWriter();
     private volatile boolean stopRequested;
     private final List<Buffer> nextGeneration = new ArrayList<>();
-    /** The threads of the generation being written, in id order (one list, reused: see writeTables). */
+    /** The threads of the generation being written (one list, reused: see writeTables), and their ids. */
     private final List<ThreadRecord> appeared = new ArrayList<>();
-    private static final Comparator<ThreadRecord> BY_THREAD_ID = Comparator.comparingLong(rec -> rec.threadId);
+    private final ThreadIdSet named = new ThreadIdSet();
     private long gen = 1;
     private long genStart;
     private long genBytes;
@@ -269,7 +268,11 @@ final class GenerationWriter implements Runnable {
         lostInAll += lost + staleLost;
         staleLost = 0;
         enc.endGeneration(gen, end);
-        r.tables.set((int) (gen & 1), r.newTables((int) (gen & 1))); // for generation gen + 2
+        // for generation gen + 2, sized for as many strings as this one had: a service whose
+        // threads have names of their own interns thousands per generation, and a map grown from
+        // empty each time would copy itself over and over
+        GenerationTables written = r.tables.get((int) (gen & 1));
+        r.tables.set((int) (gen & 1), r.newTables((int) (gen & 1), written.stringTable().size()));
         closedGeneration = gen;
         gen = next;
         genStart = end;
@@ -521,13 +524,11 @@ final class GenerationWriter implements Runnable {
         table.reset();
         appeared.clear();
         t.appearedThreads(appeared);
-        appeared.sort(BY_THREAD_ID);
-        long previous = -1;
+        named.reset(appeared.size());
         for (ThreadRecord rec : appeared) {
-            if (rec.threadId == previous) {
+            if (!named.add(rec.threadId)) {
                 continue; // a second record of one thread (an event naming it after its end): one entry
             }
-            previous = rec.threadId;
             String name = rec.name();
             table.thread(rec.threadId, t.string(name), rec.virtual, rec.daemon(), rec.terminated(),
                     rec.excluded || (!rec.virtual && r.isTracerThreadName(name)));

@@ -80,8 +80,8 @@ public final class Recorder {
         this.options = options;
         this.pool = new BufferPool(options.bufferBytes(), (int) Math.min(1 << 24, options.budgetBytes() / options.bufferBytes()));
         this.stacks = StackTier.of(options);
-        tables.set(0, new GenerationTables(stacks, 0));
-        tables.set(1, new GenerationTables(stacks, 1));
+        tables.set(0, new GenerationTables(stacks, 0, 0));
+        tables.set(1, new GenerationTables(stacks, 1, 0));
         this.background = new GenerationWriter(this, out, closeOut);
         this.backgroundThread = Thread.ofPlatform().name("jtrace-writer").daemon().unstarted(background);
     }
@@ -406,8 +406,8 @@ public final class Recorder {
     }
 
     /** Fresh tables for a generation to come (the background writer, after writing one out). */
-    GenerationTables newTables(int parity) {
-        return new GenerationTables(stacks, parity);
+    GenerationTables newTables(int parity, int expectedStrings) {
+        return new GenerationTables(stacks, parity, expectedStrings);
     }
 
     /** The stack tier in use ("fp", "fast", "slow") or "off". */
