@@ -36,6 +36,10 @@ final class GenerationTables {
         this.stacks = tier == null ? null : tier.newTable();
         this.parity = parity;
         this.strings = new ConcurrentHashMap<>(Math.max(16, expectedStrings));
+        // the map allocates its table at the first insert: let that be now, on the background
+        // writer that makes these tables, not in the first event of the generation
+        strings.put("", 0L);
+        strings.remove("");
     }
 
     /**
