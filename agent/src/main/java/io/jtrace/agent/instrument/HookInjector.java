@@ -9,6 +9,7 @@ import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.MethodTransform;
 import java.lang.classfile.TypeKind;
+import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
@@ -116,10 +117,37 @@ public final class HookInjector implements ClassFileTransformer {
             }
             MethodModel m = (MethodModel) ce;
             boolean isStatic = m.flags().has(AccessFlag.STATIC);
-            cb.transformMethod(m, MethodTransform.transformingCode(new Injection(owner, p, isStatic)));
+            if (p.around() == null) {
+                cb.transformMethod(m, MethodTransform.transformingCode(new Injection(owner, p, isStatic)));
+                found.add(p);
+                return;
+            }
+            int calls = aroundCalls(m, p.around());
+            if (calls == 0) {
+                cb.with(ce); // the method no longer makes the calls: reported as a hook point not found
+                return;
+            }
+            cb.transformMethod(m, MethodTransform.transformingCode(new CallSiteInjection(owner, p, isStatic, calls)));
             found.add(p);
         });
         return new InstrumentedClassCache.Entry(rewritten, found);
+    }
+
+    private static boolean isAroundCall(CodeElement e, HookPoint.Around around) {
+        return e instanceof InvokeInstruction i && i.owner().asInternalName().equals(around.owner())
+                && i.name().stringValue().startsWith(around.namePrefix());
+    }
+
+    private static int aroundCalls(MethodModel m, HookPoint.Around around) {
+        int n = 0;
+        if (m.code().isPresent()) {
+            for (CodeElement e : m.code().get()) {
+                if (isAroundCall(e, around)) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private static HookPoint pointFor(MethodModel m, List<HookPoint> points) {
@@ -129,6 +157,71 @@ public final class HookInjector implements ClassFileTransformer {
             }
         }
         return null;
+    }
+
+    /**
+     * The code transform for a hook point with {@code around}: the entry hook before each such
+     * call, the exit hook after it and, through a catch-all handler of that call alone that
+     * rethrows, when it throws. The handlers are declared first thing, so that they come before
+     * the method's own in the exception table (a queue's {@code finally} that unlocks and rethrows
+     * must not catch the exception before the exit hook has seen it), and each stands next to its
+     * call, so that its rethrow is still inside the method's own protected range (at the end of
+     * the method it would skip that {@code finally}, and the queue's lock would stay locked).
+     */
+    private static final class CallSiteInjection implements CodeTransform {
+        private final Injection calls;
+        private final HookPoint.Around around;
+        private final Label[] starts;
+        private final Label[] ends;
+        private final Label[] handlers;
+        private int next;
+
+        CallSiteInjection(ClassDesc owner, HookPoint point, boolean isStatic, int count) {
+            this.calls = new Injection(owner, point, isStatic);
+            this.around = point.around();
+            this.starts = new Label[count];
+            this.ends = new Label[count];
+            this.handlers = new Label[count];
+        }
+
+        @Override
+        public void atStart(CodeBuilder b) {
+            for (int i = 0; i < starts.length; i++) {
+                starts[i] = b.newLabel();
+                ends[i] = b.newLabel();
+                handlers[i] = b.newLabel();
+                b.exceptionCatchAll(starts[i], ends[i], handlers[i]);
+            }
+        }
+
+        @Override
+        public void accept(CodeBuilder b, CodeElement e) {
+            if (next < starts.length && isAroundCall(e, around)) {
+                HookPoint p = calls.point;
+                if (p.onEntry() != null) {
+                    calls.emit(b, p.onEntry());
+                }
+                b.labelBinding(starts[next]);
+                b.with(e);
+                b.labelBinding(ends[next]);
+                Label after = b.newLabel();
+                if (p.onExit() != null) {
+                    calls.emit(b, p.onExit());
+                }
+                b.goto_(after);
+                // the handler stands right here, inside whatever the method protects this call with:
+                // its rethrow still reaches the method's own handlers (a queue's finally that unlocks)
+                b.labelBinding(handlers[next]);
+                if (p.onExit() != null) {
+                    calls.emit(b, p.onExit()); // the exception stays on the operand stack across the call
+                }
+                b.athrow();
+                b.labelBinding(after);
+                next++;
+                return;
+            }
+            b.with(e);
+        }
     }
 
     /** The code transform for one hook point. */

@@ -29,6 +29,8 @@ public final class HookPoints {
     private static final HookPoint.Call TIMED_OUT = call("timedOut", "(Ljava/lang/Thread;)V", THIS);
     private static final HookPoint.Call QUEUE_ENTER = call("queueEnter", "()V");
     private static final HookPoint.Call QUEUE_EXIT = call("queueExit", "()V");
+    /** A queue's waits: Condition.await, awaitNanos, awaitUntil, awaitUninterruptibly. */
+    private static final HookPoint.Around CONDITION_WAITS = new HookPoint.Around("java/util/concurrent/locks/Condition", "await");
 
     /** All hook points, in the order they are installed. */
     public static List<HookPoint> all() {
@@ -43,15 +45,22 @@ public final class HookPoints {
         p.add(new HookPoint(LOCK_SUPPORT, "parkUntil", "(J)V", PARK_NO_BLOCKER, TIMED_RETURNED, "park"));
         p.add(new HookPoint(LOCK_SUPPORT, "unpark", "(Ljava/lang/Thread;)V",
                 call("unpark", "(Ljava/lang/Thread;)V", FIRST), call("unparked", "()V"), "park"));
-        // blocking queues: their parks are "queue" waits, not plain condition waits
+        // blocking queues: the waits for an element or for room are "queue" waits, not plain
+        // condition waits. The context hooks wrap only the queue's Condition.await* calls, which
+        // run when it must wait, not every put and take (on a busy pipeline 3 % of the CPU)
         for (String q : List.of("java/util/concurrent/ArrayBlockingQueue", "java/util/concurrent/LinkedBlockingQueue",
                 "java/util/concurrent/PriorityBlockingQueue", "java/util/concurrent/DelayQueue")) {
-            p.add(new HookPoint(q, "take", "()Ljava/lang/Object;", QUEUE_ENTER, QUEUE_EXIT, "park"));
-            p.add(new HookPoint(q, "poll", "(JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;", QUEUE_ENTER, QUEUE_EXIT, "park"));
+            // DelayQueue<E extends Delayed>: its take and poll return Delayed (those returning
+            // Object are bridges that make no call to wrap)
+            String element = q.endsWith("DelayQueue") ? "Ljava/util/concurrent/Delayed;" : "Ljava/lang/Object;";
+            p.add(new HookPoint(q, "take", "()" + element, QUEUE_ENTER, QUEUE_EXIT, "park", CONDITION_WAITS));
+            p.add(new HookPoint(q, "poll", "(JLjava/util/concurrent/TimeUnit;)" + element, QUEUE_ENTER, QUEUE_EXIT,
+                    "park", CONDITION_WAITS));
         }
         for (String q : List.of("java/util/concurrent/ArrayBlockingQueue", "java/util/concurrent/LinkedBlockingQueue")) {
-            p.add(new HookPoint(q, "put", "(Ljava/lang/Object;)V", QUEUE_ENTER, QUEUE_EXIT, "park"));
-            p.add(new HookPoint(q, "offer", "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z", QUEUE_ENTER, QUEUE_EXIT, "park"));
+            p.add(new HookPoint(q, "put", "(Ljava/lang/Object;)V", QUEUE_ENTER, QUEUE_EXIT, "park", CONDITION_WAITS));
+            p.add(new HookPoint(q, "offer", "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z", QUEUE_ENTER, QUEUE_EXIT,
+                    "park", CONDITION_WAITS));
         }
         // pool workers waiting for work, carriers among them: ForkJoinPool parks them with Unsafe.park
         p.add(new HookPoint("java/util/concurrent/ForkJoinPool", "awaitWork", "(Ljava/util/concurrent/ForkJoinPool$WorkQueue;I)I",

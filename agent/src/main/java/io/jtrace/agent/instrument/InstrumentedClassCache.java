@@ -212,6 +212,9 @@ final class InstrumentedClassCache {
             b.append(p.owner()).append('.').append(p.method()).append(p.descriptor());
             describe(b.append(" entry "), p.onEntry());
             describe(b.append(" exit "), p.onExit());
+            if (p.around() != null) {
+                b.append(" around ").append(p.around().owner()).append('.').append(p.around().namePrefix()).append('*');
+            }
             b.append('\n');
         }
         return b.toString();
