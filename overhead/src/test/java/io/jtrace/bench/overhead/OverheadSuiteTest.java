@@ -85,8 +85,12 @@ class OverheadSuiteTest {
         Matcher row = Pattern.compile("\\| queues \\| ([0-9,]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(md);
         assertThat(row.find()).as(md).isTrue();
         assertThat(Long.parseLong(row.group(1).replace(",", ""))).as("samples").isPositive();
-        assertThat(Double.parseDouble(row.group(2))).as("tracer %% in%n%s", md).isPositive();
         assertThat(Double.parseDouble(row.group(4))).as("agent start-up %%: before the window, not sampled").isZero();
+        // what the window holds depends on how much CPU the JVM got in its second (a loaded
+        // machine gives it little); that the agent's start-up is not in it does not
+        List<String> stacks = Files.readAllLines(out.resolve("profile-queues.collapsed"));
+        assertThat(stacks).as("stacks of the window").isNotEmpty()
+                .noneMatch(l -> l.contains("premain") || l.contains("io/jtrace/agent/Startup"));
     }
 
     private static String[] row(List<String> csv, String config) {
