@@ -28,8 +28,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Injects the calls of {@link HookPoints} into JDK classes with the JDK's own
  * {@code java.lang.classfile}: an entry call first thing, an exit call before every return and,
- * through a catch-all handler that rethrows, before an exception leaves the method. Stack maps
- * are recomputed by the library.
+ * through a catch-all handler that rethrows, before an exception leaves the method; for a hook
+ * point with {@code around}, the same around each of the method's calls it names instead
+ * ({@link CallSiteInjection}). Stack maps are recomputed by the library.
  *
  * <p>The JVM swallows exceptions thrown by a transformer; this one keeps them in
  * {@link #failures()} so that the agent can report them.
@@ -169,7 +170,8 @@ public final class HookInjector implements ClassFileTransformer {
      * the method it would skip that {@code finally}, and the queue's lock would stay locked).
      */
     private static final class CallSiteInjection implements CodeTransform {
-        private final Injection calls;
+        /** Makes the hook calls (the whole-method injection knows how to pass their arguments). */
+        private final Injection hookCalls;
         private final HookPoint.Around around;
         private final Label[] starts;
         private final Label[] ends;
@@ -177,7 +179,7 @@ public final class HookInjector implements ClassFileTransformer {
         private int next;
 
         CallSiteInjection(ClassDesc owner, HookPoint point, boolean isStatic, int count) {
-            this.calls = new Injection(owner, point, isStatic);
+            this.hookCalls = new Injection(owner, point, isStatic);
             this.around = point.around();
             this.starts = new Label[count];
             this.ends = new Label[count];
@@ -197,23 +199,23 @@ public final class HookInjector implements ClassFileTransformer {
         @Override
         public void accept(CodeBuilder b, CodeElement e) {
             if (next < starts.length && isAroundCall(e, around)) {
-                HookPoint p = calls.point;
+                HookPoint p = hookCalls.point;
                 if (p.onEntry() != null) {
-                    calls.emit(b, p.onEntry());
+                    hookCalls.emit(b, p.onEntry());
                 }
                 b.labelBinding(starts[next]);
                 b.with(e);
                 b.labelBinding(ends[next]);
                 Label after = b.newLabel();
                 if (p.onExit() != null) {
-                    calls.emit(b, p.onExit());
+                    hookCalls.emit(b, p.onExit());
                 }
                 b.goto_(after);
                 // the handler stands right here, inside whatever the method protects this call with:
                 // its rethrow still reaches the method's own handlers (a queue's finally that unlocks)
                 b.labelBinding(handlers[next]);
                 if (p.onExit() != null) {
-                    calls.emit(b, p.onExit()); // the exception stays on the operand stack across the call
+                    hookCalls.emit(b, p.onExit()); // the exception stays on the operand stack across the call
                 }
                 b.athrow();
                 b.labelBinding(after);
