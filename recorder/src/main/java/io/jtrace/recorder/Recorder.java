@@ -333,7 +333,7 @@ public final class Recorder {
 
     /** Writes {@code r}'s STATUS if it is the thread's first appearance in this generation. */
     static void ensureStatus(Writer w, ThreadRecord r, long now) {
-        int state = r.state;
+        int state = r.state();
         int reason = r.reason;
         if (claimStatus(w, r)) {
             w.timed(EventType.STATUS.code, now);
@@ -431,7 +431,7 @@ public final class Recorder {
             GenerationTables t = w.tables;
             long stackId = t.stack(st);
             ThreadRecord r = threads.get(created, ThreadState.NOT_EXIST);
-            if (r.state != ThreadState.NOT_EXIST.code || !claimStatus(w, r)) {
+            if (r.state() != ThreadState.NOT_EXIST.code || !claimStatus(w, r)) {
                 ensureStatus(w, r, w.now); // else the THREAD_CREATE says all a STATUS would
             }
             w.timed(EventType.THREAD_CREATE.code, w.now);
@@ -773,7 +773,7 @@ public final class Recorder {
         }
         Writer home = writers.home();
         ThreadRecord r = self(t, home, ThreadState.RUNNING);
-        if (r.state == ThreadState.RUNNING.code || r.startPending) {
+        if (r.state() == ThreadState.RUNNING.code || r.startPending) {
             block(home, r.contextReason != null ? r.contextReason : reason, blocker, withStack ? stack(r) : null);
         }
     }
@@ -794,7 +794,7 @@ public final class Recorder {
         if (unblockIfBlocked(home, r, permit != 0 ? WakerKind.THREAD : fallback, permit)) {
             r.permitFrom = 0;
         }
-        if (r.state == ThreadState.RUNNABLE.code) {
+        if (r.state() == ThreadState.RUNNABLE.code) {
             if (r.startPending) {
                 started(home); // its first event: it starts (runnable since created), it does not run again
             } else {
@@ -845,17 +845,18 @@ public final class Recorder {
             finishUnblock(self, null); // an unpark whose exit did not run: never hold two writers
         }
         ThreadRecord r = threads.find(target);
-        if (self.wakesForIo || self.excluded || stacks == null || r == null || r.state != ThreadState.BLOCKED.code) {
+        int seen = r == null ? 0 : r.stateWord(); // before the clock: see ThreadRecord#stateWord
+        if (self.wakesForIo || self.excluded || stacks == null || r == null || ThreadRecord.code(seen) != ThreadState.BLOCKED.code) {
             wake(self, t, r, target);
             return;
         }
         Writer w = begin(home, t, MAX_EVENT_BYTES + SWITCH_BYTES, -1);
         if (w == null) {
-            r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE); // event lost; the state still moves
+            r.wake(seen); // event lost; the state still moves
             return;
         }
         ensureStatus(w, r, w.now);
-        if (!r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE)) {
+        if (!r.wake(seen)) {
             w.release(); // a timeout or another thread woke it first
             return;
         }
@@ -909,7 +910,8 @@ public final class Recorder {
     }
 
     private boolean unblockIfBlocked(Writer home, ThreadRecord r, WakerKind waker, long wakerThread) {
-        if (r == null || r.state != ThreadState.BLOCKED.code) {
+        int seen = r == null ? 0 : r.stateWord(); // before the clock: see ThreadRecord#stateWord
+        if (r == null || ThreadRecord.code(seen) != ThreadState.BLOCKED.code) {
             return false; // a thread never seen blocking: nothing to undo
         }
         boolean byMe = waker == WakerKind.CURRENT;
@@ -918,11 +920,11 @@ public final class Recorder {
         // of the JDK appears as the one that acted
         Writer w = begin(home, byMe ? Thread.currentThread() : null, MAX_EVENT_BYTES + SWITCH_BYTES, -1);
         if (w == null) {
-            return r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE); // event lost; the state still moves
+            return r.wake(seen); // event lost; the state still moves
         }
         try {
             ensureStatus(w, r, w.now);
-            if (!r.casState(ThreadState.BLOCKED, ThreadState.RUNNABLE)) {
+            if (!r.wake(seen)) {
                 return false;
             }
             writeUnblock(w, r, waker, wakerThread, w.tables.stack(st));
@@ -941,9 +943,9 @@ public final class Recorder {
         ThreadRecord r = self(vthread);
         // frozen with the stack its park hook captured last (it is blocked by that hook's event):
         // the frames left in the heap after its next mount are the bottom of that stack
-        r.frozenKey = reason == UnmountReason.BLOCK && r.state == ThreadState.BLOCKED.code ? r.lastStackKey : 0;
+        r.frozenKey = reason == UnmountReason.BLOCK && r.state() == ThreadState.BLOCKED.code ? r.lastStackKey : 0;
         if (reason == UnmountReason.BLOCK && blockedAs != BlockReason.NONE) {
-            if (r.state == ThreadState.RUNNING.code) {
+            if (r.state() == ThreadState.RUNNING.code) {
                 CapturedStack st = frozen == null || stacks == null ? null : SlowStacks.walk(frozen, options.stackDepth());
                 Writer w = begin(vthread, MAX_EVENT_BYTES);
                 if (w != null) {
@@ -980,7 +982,7 @@ public final class Recorder {
             return;
         }
         ThreadRecord r = self(t);
-        if (r.nativeDepth++ == 0 && (r.state == ThreadState.RUNNING.code || r.startPending)) {
+        if (r.nativeDepth++ == 0 && (r.state() == ThreadState.RUNNING.code || r.startPending)) {
             nativeBegin(what);
         }
     }
@@ -992,7 +994,7 @@ public final class Recorder {
             return;
         }
         ThreadRecord r = self(t);
-        if (r.nativeDepth > 0 && --r.nativeDepth == 0 && r.state == ThreadState.NATIVE.code) {
+        if (r.nativeDepth > 0 && --r.nativeDepth == 0 && r.state() == ThreadState.NATIVE.code) {
             nativeEnd();
         }
     }

@@ -16,7 +16,7 @@ final class ThreadRecord {
     static {
         try {
             STATUS_GEN = MethodHandles.lookup().findVarHandle(ThreadRecord.class, "statusGen", long.class);
-            STATE = MethodHandles.lookup().findVarHandle(ThreadRecord.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(ThreadRecord.class, "stateWord", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -26,7 +26,15 @@ final class ThreadRecord {
     volatile Thread thread;
     final long threadId;
     final boolean virtual;
-    volatile int state;
+    /**
+     * The thread's state: its {@link ThreadState} code in the low {@link #CODE_BITS} bits, and
+     * above them a count of the changes. A waker reads the word, then the clock, then moves the
+     * thread on only if the word is still the one it read ({@link #wake}): so its UNBLOCK is
+     * never timed before the BLOCK it ends. With the state alone, a waker that read the clock,
+     * lost the CPU, and found the thread blocked again (woken by a timeout or another waker
+     * meanwhile, run, blocked anew) ended the new block with a time before it began.
+     */
+    private volatile int stateWord;
     volatile int reason;
     /** The thread whose unpark found this one not blocked: the waker when it next parks. */
     volatile long permitFrom;
@@ -82,7 +90,29 @@ final class ThreadRecord {
         this.thread = thread;
         this.threadId = thread.threadId();
         this.virtual = thread.isVirtual();
-        this.state = initial.code;
+        this.stateWord = initial.code;
+    }
+
+    private static final int CODE_BITS = 4;
+    private static final int CODE_MASK = (1 << CODE_BITS) - 1;
+
+    /** The thread's last recorded state, a {@link ThreadState} code. */
+    int state() {
+        return stateWord & CODE_MASK;
+    }
+
+    /** The state and its change count, for {@link #wake}. */
+    int stateWord() {
+        return stateWord;
+    }
+
+    /** The {@link ThreadState} code of a {@link #stateWord()}. */
+    static int code(int word) {
+        return word & CODE_MASK;
+    }
+
+    private static int next(int word, ThreadState s) {
+        return ((word >>> CODE_BITS) + 1) << CODE_BITS | s.code; // the count wraps: only equality matters
     }
 
     /**
@@ -95,9 +125,12 @@ final class ThreadRecord {
         return g < gen && STATUS_GEN.compareAndSet(this, g, gen);
     }
 
-    /** Moves from {@code expected} to {@code next} if the thread is in {@code expected}; true if it did. */
-    boolean casState(ThreadState expected, ThreadState next) {
-        return STATE.compareAndSet(this, expected.code, next.code);
+    /**
+     * Makes the thread runnable if its state is still {@code seen} (a word read from
+     * {@link #stateWord()} before the caller read the clock); true if it did.
+     */
+    boolean wake(int seen) {
+        return STATE.compareAndSet(this, seen, next(seen, ThreadState.RUNNABLE));
     }
 
     /** The thread's name (as it ended, for an ended virtual thread). */
@@ -126,8 +159,15 @@ final class ThreadRecord {
         }
     }
 
+    /**
+     * Sets the state (the thread itself, or the one that writes its event). A CAS, not a store:
+     * a waker may move the thread from blocked at the same moment, and each change must count.
+     */
     void setState(ThreadState s, int reasonCode) {
         reason = reasonCode;
-        state = s.code;
+        int w;
+        do {
+            w = stateWord;
+        } while (!STATE.compareAndSet(this, w, next(w, s)));
     }
 }
