@@ -41,15 +41,19 @@ public final class TableWriter {
         return this;
     }
 
-    public TableWriter thread(ThreadInfo t, ToLongFunction<String> stringId) {
-        return thread(t.threadId(), stringId.applyAsLong(t.name()), t.virtual(), t.daemon(), t.ended(), t.tracer());
+    public TableWriter thread(ThreadInfo t) {
+        return thread(t.threadId(), t.name(), t.virtual(), t.daemon(), t.ended(), t.tracer());
     }
 
-    /** A thread entry from its parts, its name already a string id: the recorder writes one per thread, no object each. */
-    public TableWriter thread(long threadId, long nameId, boolean virtual, boolean daemon, boolean ended, boolean tracer) {
+    /**
+     * A thread entry from its parts: the recorder writes one per thread, no object each. The name
+     * goes inline, not through the string table: most threads' names are used once (a virtual
+     * thread per request), so interning them only cost the writer a map insert each.
+     */
+    public TableWriter thread(long threadId, String name, boolean virtual, boolean daemon, boolean ended, boolean tracer) {
         int flags = (virtual ? Wire.THREAD_VIRTUAL : 0) | (daemon ? Wire.THREAD_DAEMON : 0)
                 | (ended ? Wire.THREAD_ENDED : 0) | (tracer ? Wire.THREAD_TRACER : 0);
-        entries.varint(threadId).varint(nameId).varint(flags);
+        entries.varint(threadId).string(name).varint(flags);
         count++;
         return this;
     }

@@ -28,6 +28,8 @@ public final class TraceReader implements AutoCloseable {
     private long offset;
     private final EventSpec[] specs = new EventSpec[256];
     private long lastGeneration = -1;
+    /** The trace's format version, from its header. */
+    private int version;
     private boolean truncated;
     private boolean finished;
     private ReadProgress progress = ReadProgress.NONE;
@@ -114,7 +116,7 @@ public final class TraceReader implements AutoCloseable {
         if (lastGeneration >= 0 && gen <= lastGeneration) {
             throw new TraceFormatException(rec.offset, "generation " + gen + " follows generation " + lastGeneration);
         }
-        GenerationBuilder g = new GenerationBuilder(gen, startTime, wall);
+        GenerationBuilder g = new GenerationBuilder(gen, startTime, wall, version);
         while (true) {
             rec = readRecord();
             if (rec == null) {
@@ -168,7 +170,7 @@ public final class TraceReader implements AutoCloseable {
             throw new TraceFormatException(h.length, "trace header is cut short (" + h.length + " of "
                     + Wire.HEADER_BYTES + " bytes)");
         }
-        int version = h[Wire.MAGIC.length] & 0xFF;
+        version = h[Wire.MAGIC.length] & 0xFF;
         int reserved = h[Wire.MAGIC.length + 1] & 0xFF;
         if (version < Wire.OLDEST_READABLE_VERSION || version > Wire.VERSION) {
             throw new TraceFormatException(Wire.MAGIC.length, "trace format version " + version
@@ -247,6 +249,9 @@ public final class TraceReader implements AutoCloseable {
         }
     }
 
+    /** A thread entry as read: its name inline (version 3 on) or a string id resolved at the generation's end. */
+    private record RawThread(String name, long nameId, long flags, long at) {}
+
     /** Collects one generation's records, then decodes and validates its events at its end. */
     private static final class GenerationBuilder {
         private final long gen;
@@ -256,12 +261,14 @@ public final class TraceReader implements AutoCloseable {
         private final Map<Long, String> strings = new HashMap<>();
         private final Map<Long, long[]> rawStacks = new HashMap<>();
         private final Map<Long, Long> stackOffsets = new HashMap<>();
-        private final Map<Long, long[]> rawThreads = new HashMap<>();
+        private final Map<Long, RawThread> rawThreads = new HashMap<>();
+        private final int version;
         private long lost;
         /** The kinds of the once-per-generation records seen so far. */
         private final java.util.Set<Integer> seen = new java.util.HashSet<>(8);
 
-        GenerationBuilder(long gen, long startTime, long wall) {
+        GenerationBuilder(long gen, long startTime, long wall, int version) {
+            this.version = version;
             this.gen = gen;
             this.startTime = startTime;
             this.wall = wall;
@@ -318,9 +325,10 @@ public final class TraceReader implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 long at = c.offset();
                 long tid = c.varint();
-                long name = c.varint();
-                long flags = c.varint();
-                if (rawThreads.putIfAbsent(tid, new long[] {name, flags, at}) != null) {
+                RawThread t = version >= Wire.THREAD_NAMES_INLINE
+                        ? new RawThread(c.string(), 0, c.varint(), at)
+                        : new RawThread(null, c.varint(), c.varint(), at);
+                if (rawThreads.putIfAbsent(tid, t) != null) {
                     throw new TraceFormatException(at, "thread " + tid + " is listed twice");
                 }
             }
@@ -384,10 +392,11 @@ public final class TraceReader implements AutoCloseable {
                 stacks.put(e.getKey(), new StackTrace(e.getKey(), List.copyOf(list), (r[0] & Wire.STACK_TRUNCATED) != 0));
             }
             Map<Long, ThreadInfo> threads = new HashMap<>();
-            for (Map.Entry<Long, long[]> e : rawThreads.entrySet()) {
-                long[] r = e.getValue();
-                long flags = r[1];
-                threads.put(e.getKey(), new ThreadInfo(e.getKey(), str(r[0], r[2]), (flags & Wire.THREAD_VIRTUAL) != 0,
+            for (Map.Entry<Long, RawThread> e : rawThreads.entrySet()) {
+                RawThread r = e.getValue();
+                long flags = r.flags;
+                String name = r.name != null ? r.name : str(r.nameId, r.at);
+                threads.put(e.getKey(), new ThreadInfo(e.getKey(), name, (flags & Wire.THREAD_VIRTUAL) != 0,
                         (flags & Wire.THREAD_DAEMON) != 0, (flags & Wire.THREAD_ENDED) != 0,
                         (flags & Wire.THREAD_TRACER) != 0));
             }

@@ -17,9 +17,11 @@ public final class Wire {
     /** "JTRACE". */
     public static final byte[] MAGIC = {'J', 'T', 'R', 'A', 'C', 'E'};
     /** The format version this code writes and reads. Bump it with docs/format.md. */
-    public static final int VERSION = 2;
-    /** The oldest version this reader reads: version 2 only added codes (docs/format.md, "Versions"). */
+    public static final int VERSION = 3;
+    /** The oldest version this reader reads (docs/format.md, "Versions"). */
     public static final int OLDEST_READABLE_VERSION = 1;
+    /** The first version whose thread entries carry their name inline rather than as a string id. */
+    public static final int THREAD_NAMES_INLINE = 3;
     /** Header length: magic, version byte, reserved byte. */
     public static final int HEADER_BYTES = MAGIC.length + 2;
 

@@ -58,9 +58,15 @@ final class HandBuiltTrace {
     /** The string, stack and thread tables, the lost count and the generation end. */
     HandBuiltTrace endGeneration(long gen, long endTime, TableWriter strings, TableWriter stacks,
                                  TableWriter threads, long lost) {
+        return endGeneration(gen, endTime, strings, stacks, threads.body(gen), lost);
+    }
+
+    /** As above, with the thread table's body given as bytes (an older version's layout). */
+    HandBuiltTrace endGeneration(long gen, long endTime, TableWriter strings, TableWriter stacks,
+                                 ByteSink threads, long lost) {
         record(Wire.STRINGS, strings.body(gen));
         record(Wire.STACKS, stacks.body(gen));
-        record(Wire.THREADS, threads.body(gen));
+        record(Wire.THREADS, threads);
         return io(() -> {
             enc.lost(gen, lost);
             enc.endGeneration(gen, endTime);

@@ -34,9 +34,9 @@ class TraceReaderTest {
                 new StackFrame("Main", "main", "()V", "", -1, -1, Wire.FRAME_UNKNOWN)), true);
         TableWriter stacks = new TableWriter().stack(stack, ids::id);
         TableWriter threads = new TableWriter()
-                .thread(new ThreadInfo(11, "worker-ü", true, true, false), ids::id)
-                .thread(new ThreadInfo(12, "日本語", false, false, true), ids::id)
-                .thread(new ThreadInfo(13, "jtrace-writer", false, true, false, true), ids::id);
+                .thread(new ThreadInfo(11, "worker-ü", true, true, false))
+                .thread(new ThreadInfo(12, "日本語", false, false, true))
+                .thread(new ThreadInfo(13, "jtrace-writer", false, true, false, true));
         byte[] trace = HandBuiltTrace.standard()
                 .beginGeneration(1, 0)
                 .batch(1, 1, 0, new Batch().threadSwitch(11)
@@ -206,12 +206,32 @@ class TraceReaderTest {
     @Test
     void versionOneTracesAreStillRead() throws Exception {
         byte[] trace = HandBuiltTrace.standard().end().bytes();
-        trace[Wire.MAGIC.length] = 1; // version 2 only added codes and a flag that version 1 never wrote
+        trace[Wire.MAGIC.length] = 1; // versions 2 and 3 changed codes, a flag and thread entries it has none of
 
         assertThat(HandBuiltTrace.read(trace)).isNotNull();
         trace[Wire.MAGIC.length] = 0;
         assertThatThrownBy(() -> HandBuiltTrace.read(trace)).isInstanceOf(TraceFormatException.class)
                 .hasMessageContaining("version 0");
+    }
+
+    @Test
+    void versionTwoThreadEntriesNameTheirThreadByStringId() throws Exception {
+        TableWriter strings = new TableWriter().string(1, "worker-ü");
+        ByteSink threads = new ByteSink(16).varint(1).varint(2)
+                .varint(11).varint(1).varint(Wire.THREAD_VIRTUAL)   // name: string 1
+                .varint(12).varint(0).varint(Wire.THREAD_DAEMON);   // name: string 0, the empty string
+        byte[] trace = HandBuiltTrace.standard()
+                .beginGeneration(1, 0)
+                .endGeneration(1, 100, strings, new TableWriter(), threads, 0)
+                .end().bytes();
+        trace[Wire.MAGIC.length] = 2;
+
+        Generation g = HandBuiltTrace.read(trace).generations().getFirst();
+
+        assertThat(g.thread(11)).isEqualTo(new ThreadInfo(11, "worker-ü", true, false, false));
+        assertThat(g.thread(12)).isEqualTo(new ThreadInfo(12, "", false, true, false));
+        trace[Wire.MAGIC.length] = Wire.VERSION; // read as version 3, the same bytes are a damaged table
+        assertThatThrownBy(() -> HandBuiltTrace.read(trace)).isInstanceOf(TraceFormatException.class);
     }
 
     @Test

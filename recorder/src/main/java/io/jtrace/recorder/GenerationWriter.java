@@ -530,7 +530,7 @@ final class GenerationWriter implements Runnable {
                 continue; // a second record of one thread (an event naming it after its end): one entry
             }
             String name = rec.name();
-            table.thread(rec.threadId, t.string(name), rec.virtual, rec.daemon(), rec.terminated(),
+            table.thread(rec.threadId, name, rec.virtual, rec.daemon(), rec.terminated(),
                     rec.excluded || (!rec.virtual && r.isTracerThreadName(name)));
         }
         appeared.clear(); // the records are garbage once named
