@@ -34,11 +34,34 @@ public final class ByteSink {
         return this;
     }
 
-    /** A varint length, then the UTF-8 bytes of {@code s}. */
+    /**
+     * A varint length, then the UTF-8 bytes of {@code s}. An ASCII string (nearly every class,
+     * method and thread name) is copied char by char, with no byte array per string: the writer
+     * writes tens of thousands of names a generation.
+     */
     public ByteSink string(String s) {
+        int n = s.length();
+        if (isAscii(s, n)) {
+            ensure(Varint.MAX_BYTES + n);
+            pos = Varint.put(buf, pos, n);
+            for (int i = 0; i < n; i++) {
+                buf[pos + i] = (byte) s.charAt(i);
+            }
+            pos += n;
+            return this;
+        }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         varint(b.length);
         return bytes(b, 0, b.length);
+    }
+
+    private static boolean isAscii(String s, int n) {
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int size() {
