@@ -12,11 +12,17 @@ import java.lang.invoke.VarHandle;
 final class ThreadRecord {
     private static final VarHandle STATUS_GEN;
     private static final VarHandle STATE;
+    private static final VarHandle THREAD;
+    /** {@link #slotNext}, for the plain store of a record not yet published ({@link ThreadTable#add}). */
+    static final VarHandle SLOT_NEXT;
 
     static {
         try {
-            STATUS_GEN = MethodHandles.lookup().findVarHandle(ThreadRecord.class, "statusGen", long.class);
-            STATE = MethodHandles.lookup().findVarHandle(ThreadRecord.class, "stateWord", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATUS_GEN = lookup.findVarHandle(ThreadRecord.class, "statusGen", long.class);
+            STATE = lookup.findVarHandle(ThreadRecord.class, "stateWord", int.class);
+            THREAD = lookup.findVarHandle(ThreadRecord.class, "thread", Thread.class);
+            SLOT_NEXT = lookup.findVarHandle(ThreadRecord.class, "slotNext", ThreadRecord.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -84,13 +90,21 @@ final class ThreadRecord {
     private String endedName;
     private boolean endedDaemon;
     @SuppressWarnings("unused") // accessed through STATUS_GEN
-    private volatile long statusGen = -1;
+    private volatile long statusGen;
 
+    /**
+     * A record nobody else sees until {@link ThreadTable#add} publishes it with a CAS, which
+     * orders these stores before it: so they are plain stores, not volatile ones (each of which
+     * is a full fence on x86, and a record is made per virtual thread, on a server one per
+     * request: {@code ThreadRegistry.get} under Thread.start was the largest leaf of the
+     * tracer's samples on the jetty workload, docs/performance.md).
+     */
     ThreadRecord(Thread thread, ThreadState initial) {
-        this.thread = thread;
+        THREAD.set(this, thread);
         this.threadId = thread.threadId();
         this.virtual = thread.isVirtual();
-        this.stateWord = initial.code;
+        STATE.set(this, initial.code);
+        STATUS_GEN.set(this, -1L);
     }
 
     private static final int CODE_BITS = 4;

@@ -57,7 +57,7 @@ final class ThreadTable {
                     return r;
                 }
             }
-            created.slotNext = head;
+            ThreadRecord.SLOT_NEXT.set(created, head); // plain: the CAS below publishes the record
             if (SLOT.compareAndSet(slots, i, head, created)) {
                 return created;
             }
