@@ -550,11 +550,12 @@ public final class Recorder {
     }
 
     void mount(Thread vthread) {
-        mount(threads.get(vthread, ThreadState.RUNNABLE));
+        mount(writers.home(), threads.get(vthread, ThreadState.RUNNABLE));
     }
 
-    private void mount(ThreadRecord r) {
-        Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
+    /** Writes {@code r}'s MOUNT on the current carrier, whose writer {@code home} the caller looked up. */
+    private void mount(Writer home, ThreadRecord r) {
+        Writer w = begin(home, Thread.currentThread(), MAX_EVENT_BYTES + SWITCH_BYTES, -1);
         if (w == null) {
             return;
         }
@@ -569,8 +570,13 @@ public final class Recorder {
     }
 
     void unmount(Thread vthread, UnmountReason reason) {
-        ThreadRecord r = self(vthread); // the carrier just ran it
-        Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
+        Writer home = writers.home();
+        unmount(home, self(vthread, home, ThreadState.RUNNING), reason); // the carrier just ran it
+    }
+
+    /** Writes {@code r}'s UNMOUNT on the current carrier, whose writer {@code home} the caller looked up. */
+    private void unmount(Writer home, ThreadRecord r, UnmountReason reason) {
+        Writer w = begin(home, Thread.currentThread(), MAX_EVENT_BYTES + SWITCH_BYTES, -1);
         if (w != null) {
             try {
                 ensureStatus(w, r, w.now);
@@ -940,14 +946,17 @@ public final class Recorder {
      * the reason and the stack walked from its frozen continuation ({@code frozen}).
      */
     void unmount(Thread vthread, UnmountReason reason, BlockReason blockedAs, StackWalker frozen) {
-        ThreadRecord r = self(vthread);
+        // one lookup of the carrier's writer for the whole hook: mounts and unmounts are the
+        // hottest hooks of a virtual-thread server
+        Writer home = writers.home();
+        ThreadRecord r = self(vthread, home, ThreadState.RUNNING);
         // frozen with the stack its park hook captured last (it is blocked by that hook's event):
         // the frames left in the heap after its next mount are the bottom of that stack
         r.frozenKey = reason == UnmountReason.BLOCK && r.state() == ThreadState.BLOCKED.code ? r.lastStackKey : 0;
         if (reason == UnmountReason.BLOCK && blockedAs != BlockReason.NONE) {
             if (r.state() == ThreadState.RUNNING.code) {
                 CapturedStack st = frozen == null || stacks == null ? null : SlowStacks.walk(frozen, options.stackDepth());
-                Writer w = begin(vthread, MAX_EVENT_BYTES);
+                Writer w = begin(home, vthread, MAX_EVENT_BYTES, -1);
                 if (w != null) {
                     try {
                         long stackId = w.tables.symbolizedStack(st);
@@ -962,7 +971,7 @@ public final class Recorder {
                 }
             }
         }
-        unmount(vthread, reason);
+        unmount(home, r, reason);
     }
 
     /**
@@ -970,9 +979,10 @@ public final class Recorder {
      * (a path the agent does not instrument), its unblock is written first, waker unknown.
      */
     void mountWoken(Thread vthread) {
-        ThreadRecord r = self(vthread, ThreadState.RUNNABLE); // it runs on this carrier next
-        unblockIfBlocked(r, WakerKind.UNKNOWN, 0);
-        mount(r);
+        Writer home = writers.home();
+        ThreadRecord r = self(vthread, home, ThreadState.RUNNABLE); // it runs on this carrier next
+        unblockIfBlocked(home, r, WakerKind.UNKNOWN, 0);
+        mount(home, r);
     }
 
     /** The current thread enters a blocking native call; nested calls record one. */
