@@ -208,6 +208,18 @@ public final class Events {
         }
     }
 
+    /** The current thread enters LockSupport.park (a virtual thread's park that returns at once is no block). */
+    public static void park(BlockReason reason, String blocker) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            try {
+                r.park(reason, blocker);
+            } catch (Throwable t) {
+                r.fail(t);
+            }
+        }
+    }
+
     /** The current thread, a pool's worker, waits for work (ended by {@link #blockingCallReturned}). */
     public static void poolIdle() {
         Recorder r = Recorder.active;

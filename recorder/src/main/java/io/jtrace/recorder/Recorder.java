@@ -68,6 +68,8 @@ public final class Recorder {
     final AtomicLong lost = new AtomicLong();
     /** The stack tier in use, or null when stacks are off. */
     private final StackTier stacks;
+    /** Whether a virtual thread's park permit can be read ({@link ParkPermits}: jdk.internal.misc is exported to us). */
+    private final boolean parkPermitsReadable = Writers.carrierLocalsOpen() && ParkPermits.available();
     final GenerationWriter background;
     private final Thread backgroundThread;
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -761,6 +763,22 @@ public final class Recorder {
 
     /** The current thread enters a blocking call; nested blocking calls (parkUntil → parkUntil) record one block. */
     void blockIfRunning(BlockReason reason, String blocker) {
+        blockIfRunning(reason, blocker, true);
+    }
+
+    /**
+     * The current thread enters LockSupport.park: {@link #blockIfRunning}, unless it is a virtual
+     * thread whose park returns at once ({@link ParkPermits}): that park blocks nothing and
+     * consumes the permit an earlier unpark left, so it is written as nothing at all.
+     */
+    void park(BlockReason reason, String blocker) {
+        Thread t = Thread.currentThread();
+        if (parkPermitsReadable && t.isVirtual() && ParkPermits.parkReturnsAtOnce(t)) {
+            if (t != backgroundThread) {
+                self(t).permitFrom = 0; // the permit's giver woke nobody
+            }
+            return;
+        }
         blockIfRunning(reason, blocker, true);
     }
 

@@ -36,7 +36,7 @@ public final class Hooks {
         try {
             // java.util.concurrent often sets the blocker first and then calls park() without one
             Object b = blocker != null ? blocker : LockSupport.getBlocker(Thread.currentThread());
-            Events.blockIfRunning(BlockerReasons.of(b), b == null ? null : b.getClass().getName());
+            Events.park(BlockerReasons.of(b), b == null ? null : b.getClass().getName());
         } catch (Throwable t) {
             Hook.PARK.failed(t);
         }

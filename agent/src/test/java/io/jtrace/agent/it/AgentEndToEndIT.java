@@ -7,6 +7,7 @@ import io.jtrace.agent.it.workloads.LockContention;
 import io.jtrace.agent.it.workloads.ManyNewStacks;
 import io.jtrace.agent.it.workloads.ManyVirtualThreads;
 import io.jtrace.agent.it.workloads.Monitors;
+import io.jtrace.agent.it.workloads.PermitParks;
 import io.jtrace.agent.it.workloads.PooledBorrowers;
 import io.jtrace.agent.it.workloads.SocketsAndFiles;
 import io.jtrace.format.BlockReason;
@@ -208,6 +209,34 @@ class AgentEndToEndIT {
             Ev woken = t.unblocksOf(server).stream().filter(e -> e.event().time() >= wait.event().time()).findFirst().orElseThrow();
             assertThat(woken.waker()).as("the poller thread must not stand for the waker").isEqualTo(WakerKind.UNKNOWN);
         }
+    }
+
+    @Test
+    void aVirtualThreadsParkThatReturnsAtOnceIsNoBlock() throws Exception {
+        RecordedTrace t = recordCleanly(PermitParks.class, "virtual");
+        long parker = t.thread("parker");
+        Ev park = only(parksIn(t, PermitParks.class, parker));
+        assertThat(park.firstAppFrame().methodName()).as("the park with a permit and the interrupted one are no blocks")
+                .isEqualTo("untilUnparked");
+        Ev woken = t.unblocksOf(parker).stream().filter(e -> e.event().time() >= park.event().time()).findFirst().orElseThrow();
+        assertThat(woken.waker()).isEqualTo(WakerKind.CURRENT);
+        assertThat(woken.thread()).isEqualTo(t.thread("main"));
+        assertThat(woken.event().time() - park.event().time()).isGreaterThanOrEqualTo(30_000_000L);
+    }
+
+    @Test
+    void aPlatformThreadsParksAreAllRecordedThoseThatReturnAtOnceAsZeroLengthBlocks() throws Exception {
+        // a platform thread's permit is inside the VM: its parks are written as they come
+        RecordedTrace t = recordCleanly(PermitParks.class, "platform");
+        long parker = t.thread("parker");
+        assertThat(parksIn(t, PermitParks.class, parker).stream().map(e -> e.firstAppFrame().methodName()))
+                .containsExactly("withPermit", "interrupted", "untilUnparked");
+    }
+
+    /** {@code thread}'s blocks whose first application frame is in {@code workload} (the JDK may park it elsewhere too). */
+    private static List<Ev> parksIn(RecordedTrace t, Class<?> workload, long thread) {
+        return t.of(EventType.BLOCK, thread).stream()
+                .filter(e -> e.firstAppFrame() != null && e.firstAppFrame().className().equals(workload.getName())).toList();
     }
 
     private static long nativeDuration(RecordedTrace t, Ev begin) {
