@@ -36,7 +36,10 @@ public enum EventType {
             arg("wakerThread", ArgKind.THREAD), arg("stack", ArgKind.STACK)),
     /** The current (carrier) thread mounted virtual thread {@code vthread}. */
     MOUNT(0x08, true, false, arg("vthread", ArgKind.THREAD)),
-    /** The current (carrier) thread unmounted virtual thread {@code vthread}. */
+    /**
+     * The current (carrier) thread unmounted virtual thread {@code vthread}. Not written where the
+     * virtual thread's BLOCK on this carrier already said so (version 4: docs/format.md).
+     */
     UNMOUNT(0x09, true, false, arg("vthread", ArgKind.THREAD), arg("reason", ArgKind.UNMOUNT_REASON)),
     /** The current thread entered a blocking native call the JVM cannot schedule around. */
     NATIVE_BEGIN(0x0A, true, false, arg("what", ArgKind.STRING), arg("stack", ArgKind.STACK)),

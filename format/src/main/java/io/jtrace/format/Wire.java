@@ -17,7 +17,7 @@ public final class Wire {
     /** "JTRACE". */
     public static final byte[] MAGIC = {'J', 'T', 'R', 'A', 'C', 'E'};
     /** The format version this code writes and reads. Bump it with docs/format.md. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     /** The oldest version this reader reads (docs/format.md, "Versions"). */
     public static final int OLDEST_READABLE_VERSION = 1;
     /** The first version whose thread entries carry their name inline rather than as a string id. */

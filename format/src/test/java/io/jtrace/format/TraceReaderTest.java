@@ -230,7 +230,7 @@ class TraceReaderTest {
 
         assertThat(g.thread(11)).isEqualTo(new ThreadInfo(11, "worker-ü", true, false, false));
         assertThat(g.thread(12)).isEqualTo(new ThreadInfo(12, "", false, true, false));
-        trace[Wire.MAGIC.length] = Wire.VERSION; // read as version 3, the same bytes are a damaged table
+        trace[Wire.MAGIC.length] = Wire.VERSION; // read as version 3 or later, the same bytes are a damaged table
         assertThatThrownBy(() -> HandBuiltTrace.read(trace)).isInstanceOf(TraceFormatException.class);
     }
 

@@ -498,7 +498,9 @@ public final class Recorder {
         }
         try {
             w.timed(type.code, w.now);
-            w.currentRecord.setState(next, reason);
+            ThreadRecord r = w.currentRecord;
+            r.setState(next, reason);
+            r.blockUnmounts = false; // a virtual thread that runs again without a MOUNT never left its carrier
         } finally {
             w.release();
         }
@@ -521,7 +523,9 @@ public final class Recorder {
             w.varint(reason.code);
             w.varint(blockerId);
             w.varint(stackId);
-            w.currentRecord.setState(ThreadState.BLOCKED, reason.code);
+            ThreadRecord r = w.currentRecord;
+            r.setState(ThreadState.BLOCKED, reason.code);
+            r.blockUnmounts = r.virtual; // a virtual thread blocks on its carrier: this is its unmount too
         } finally {
             w.release();
         }
@@ -566,6 +570,7 @@ public final class Recorder {
             w.timed(EventType.MOUNT.code, w.now);
             w.varint(r.threadId);
             r.setState(ThreadState.RUNNING, 0);
+            r.blockUnmounts = false;
         } finally {
             w.release();
         }
@@ -578,7 +583,11 @@ public final class Recorder {
 
     /** Writes {@code r}'s UNMOUNT on the current carrier, whose writer {@code home} the caller looked up. */
     private void unmount(Writer home, ThreadRecord r, UnmountReason reason) {
-        Writer w = begin(home, Thread.currentThread(), MAX_EVENT_BYTES + SWITCH_BYTES, -1);
+        boolean implied = reason == UnmountReason.BLOCK && r.blockUnmounts;
+        r.blockUnmounts = false;
+        // the BLOCK this thread wrote on this carrier was its unmount (format version 4): one
+        // event, one clock read and one writer fewer per virtual-thread park
+        Writer w = implied ? null : begin(home, Thread.currentThread(), MAX_EVENT_BYTES + SWITCH_BYTES, -1);
         if (w != null) {
             try {
                 ensureStatus(w, r, w.now);
@@ -983,6 +992,7 @@ public final class Recorder {
                         w.varint(0);
                         w.varint(stackId);
                         r.setState(ThreadState.BLOCKED, blockedAs.code);
+                        r.blockUnmounts = true;
                     } finally {
                         w.release();
                     }

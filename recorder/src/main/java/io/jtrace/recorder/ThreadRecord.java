@@ -70,6 +70,12 @@ final class ThreadRecord {
      */
     long lastStackKey;
     /**
+     * A BLOCK of this virtual thread was written while it was mounted, and it has not run again
+     * since: that BLOCK is also its unmount (format version 4), so the carrier's unmount hook
+     * writes no UNMOUNT for it. Written by the thread or its carrier, ordered by the unmount.
+     */
+    boolean blockUnmounts;
+    /**
      * The key of the stack this virtual thread froze with at its last unmount, when its park hook
      * captured that stack just before ({@link FrozenFrames}); else 0. Set by the carrier at
      * unmount, read by the thread after its next mount (ordered by the mount itself).

@@ -87,12 +87,11 @@ class JettyIT {
 
         // every virtual thread that mounted unmounted as often
         Map<Long, int[]> mounts = new HashMap<>();
-        for (Ev e : t.events) {
-            if (e.type() == EventType.MOUNT) {
-                mounts.computeIfAbsent(e.arg("vthread"), k -> new int[2])[0]++;
-            } else if (e.type() == EventType.UNMOUNT) {
-                mounts.computeIfAbsent(e.arg("vthread"), k -> new int[2])[1]++;
-            }
+        for (Ev e : t.of(EventType.MOUNT)) {
+            mounts.computeIfAbsent(e.arg("vthread"), k -> new int[2])[0]++;
+        }
+        for (RecordedTrace.Unmount u : t.unmounts()) { // written, or implied by a BLOCK (format version 4)
+            mounts.computeIfAbsent(u.vthread(), k -> new int[2])[1]++;
         }
         long jettyVirtualThreads = t.threads.values().stream()
                 .filter(i -> i.virtual() && i.name() != null && i.name().startsWith("jetty")).count();

@@ -10,6 +10,7 @@ import io.jtrace.format.StackFrame;
 import io.jtrace.format.StackTrace;
 import io.jtrace.format.ThreadInfo;
 import io.jtrace.format.TraceReader;
+import io.jtrace.format.UnmountReason;
 import io.jtrace.format.WakerKind;
 
 import java.io.IOException;
@@ -109,6 +110,50 @@ final class RecordedTrace {
 
     List<Ev> of(EventType type, long thread) {
         return events.stream().filter(e -> e.type() == type && e.thread() == thread).toList();
+    }
+
+    /** A virtual thread's unmount: an UNMOUNT event, or its BLOCK while mounted (docs/format.md, MOUNT / UNMOUNT). */
+    record Unmount(long vthread, UnmountReason reason, long time) {}
+
+    /**
+     * Every unmount of a virtual thread, written or implied, by the format's rule: a virtual
+     * thread's BLOCK while mounted is its unmount, unless its next event is a RUN (it never left
+     * its carrier); versions before 4 write the UNMOUNT after the BLOCK, which then counts once.
+     */
+    List<Unmount> unmounts() {
+        List<Ev> byTime = new ArrayList<>(events);
+        byTime.sort(java.util.Comparator.comparingLong(e -> e.event().time()));
+        Map<Long, Long> blockedAt = new HashMap<>();
+        java.util.Set<Long> mounted = new java.util.HashSet<>();
+        List<Unmount> out = new ArrayList<>();
+        for (Ev e : byTime) {
+            switch (e.type()) {
+                case MOUNT -> {
+                    long v = e.arg("vthread");
+                    Long blocked = blockedAt.remove(v);
+                    if (blocked != null) {
+                        out.add(new Unmount(v, UnmountReason.BLOCK, blocked));
+                    }
+                    mounted.add(v);
+                }
+                case UNMOUNT -> {
+                    long v = e.arg("vthread");
+                    blockedAt.remove(v);
+                    mounted.remove(v);
+                    out.add(new Unmount(v, UnmountReason.ofCode(e.arg("reason")), e.event().time()));
+                }
+                case BLOCK -> {
+                    if (!e.event().late() && mounted.contains(e.thread())) {
+                        blockedAt.put(e.thread(), e.event().time());
+                    }
+                }
+                case RUN -> blockedAt.remove(e.thread());
+                default -> { }
+            }
+        }
+        blockedAt.forEach((v, time) -> out.add(new Unmount(v, UnmountReason.BLOCK, time)));
+        out.sort(java.util.Comparator.comparingLong(Unmount::time));
+        return out;
     }
 
     /** UNBLOCK events whose target is {@code thread}. */

@@ -49,8 +49,15 @@ public final class Timeline {
     private final Map<Long, String> openTasks = new HashMap<>();
     private final Map<Long, ThreadInfo> infos = new HashMap<>();
     private final Map<Long, String> entries = new HashMap<>();
-    /** Carrier → {virtual thread, mounted since}: one entry per carrier that has one mounted. */
+    /**
+     * Carrier → {virtual thread, mounted since, blocked at (−1: not blocked)}: one entry per carrier
+     * that has one mounted. A virtual thread's BLOCK on its carrier is its unmount (format version
+     * 4) unless it runs again without a MOUNT (it never left: pinned, or the call did not yield);
+     * which of the two is known at the carrier's or the thread's next event, so the interval waits.
+     */
     private final Map<Long, long[]> mounted = new HashMap<>();
+    /** Virtual thread → the carrier it is mounted on (the inverse of {@link #mounted}). */
+    private final Map<Long, Long> carrierOf = new HashMap<>();
     private final ThreadStateMachine machine;
     private Generation g;
     private long lateApplied;
@@ -172,8 +179,9 @@ public final class Timeline {
     }
 
     private void finish(long endTime) {
-        mounted.forEach((carrier, m) -> out.mounted(carrier, m[0], m[1], Math.max(endTime, m[1])));
+        mounted.forEach((carrier, m) -> out.mounted(carrier, m[0], m[1], m[2] >= 0 ? m[2] : Math.max(endTime, m[1])));
         mounted.clear();
+        carrierOf.clear();
         for (Track t : tracks.values()) {
             if (t.inInterval() && t.start <= endTime) {
                 close(t, Math.max(endTime, t.start), null);
@@ -336,11 +344,33 @@ public final class Timeline {
                     }
                 }
             }
-            case MOUNT -> mounted.put(actor, new long[] {e.arg("vthread"), e.time()});
+            case MOUNT -> {
+                long v = e.arg("vthread");
+                Long before = carrierOf.get(v);
+                if (before != null && before != actor) {
+                    unmountBlocked(before, v); // mounted elsewhere now: it left its old carrier at its BLOCK
+                }
+                long[] last = mounted.get(actor);
+                if (last != null) {
+                    unmountBlocked(actor, last[0]); // the carrier's last thread blocked: it left at its BLOCK
+                    carrierOf.remove(last[0], actor); // (or its UNMOUNT was lost: its interval is dropped, as before)
+                }
+                mounted.put(actor, new long[] {v, e.time(), -1});
+                carrierOf.put(v, actor);
+            }
             case UNMOUNT -> {
-                long[] m = mounted.remove(actor);
+                long[] m = mounted.get(actor);
                 if (m != null && m[0] == e.arg("vthread")) {
-                    out.mounted(actor, m[0], m[1], e.time());
+                    mounted.remove(actor);
+                    carrierOf.remove(m[0]);
+                    out.mounted(actor, m[0], m[1], e.time()); // versions 1-3 write it after the BLOCK
+                }
+            }
+            case BLOCK, RUN -> {
+                Long carrier = e.late() ? null : carrierOf.get(actor);
+                long[] m = carrier == null ? null : mounted.get(carrier);
+                if (m != null && m[0] == actor) {
+                    m[2] = e.type() == EventType.BLOCK ? e.time() : -1; // RUN: it never left its carrier
                 }
             }
             case TASK_BEGIN -> {
@@ -353,6 +383,16 @@ public final class Timeline {
                 out.taskEnd(e.arg("task"), type == null ? "" : type, e.time(), actor);
             }
             default -> { }
+        }
+    }
+
+    /** Ends {@code vthread}'s mounted interval on {@code carrier} at its BLOCK, if it blocked there. */
+    private void unmountBlocked(long carrier, long vthread) {
+        long[] m = mounted.get(carrier);
+        if (m != null && m[0] == vthread && m[2] >= 0) {
+            mounted.remove(carrier);
+            carrierOf.remove(m[0]);
+            out.mounted(carrier, m[0], m[1], m[2]);
         }
     }
 
