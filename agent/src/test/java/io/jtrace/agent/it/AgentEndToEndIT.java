@@ -8,6 +8,7 @@ import io.jtrace.agent.it.workloads.ManyNewStacks;
 import io.jtrace.agent.it.workloads.ManyVirtualThreads;
 import io.jtrace.agent.it.workloads.Monitors;
 import io.jtrace.agent.it.workloads.PermitParks;
+import io.jtrace.agent.it.workloads.PinnedPark;
 import io.jtrace.agent.it.workloads.PooledBorrowers;
 import io.jtrace.agent.it.workloads.SocketsAndFiles;
 import io.jtrace.format.BlockReason;
@@ -222,6 +223,35 @@ class AgentEndToEndIT {
         assertThat(woken.waker()).isEqualTo(WakerKind.CURRENT);
         assertThat(woken.thread()).isEqualTo(t.thread("main"));
         assertThat(woken.event().time() - park.event().time()).isGreaterThanOrEqualTo(30_000_000L);
+    }
+
+    @Test
+    void aPinnedParkKeepsItsCarrierAndAFreeOneLeavesItAtItsBlock() throws Exception {
+        RecordedTrace t = recordCleanly(PinnedPark.class);
+        long pinned = t.thread("pinned");
+        long free = t.thread("free");
+        Ev pinnedPark = only(parksIn(t, PinnedPark.SlowToInitialize.class, pinned));
+        Ev freePark = only(parksIn(t, PinnedPark.class, free));
+        assertThat(t.of(EventType.RUN, pinned)).as("the pinned thread runs again without a MOUNT").isNotEmpty();
+        assertThat(t.unmounts().stream().filter(u -> u.vthread() == pinned).map(RecordedTrace.Unmount::reason))
+                .as("it leaves its carrier only when it ends").containsExactly(UnmountReason.END);
+        assertThat(t.unmounts().stream().filter(u -> u.vthread() == free))
+                .as("the free one leaves at its BLOCK, then ends").extracting(RecordedTrace.Unmount::reason)
+                .containsExactly(UnmountReason.BLOCK, UnmountReason.END);
+        assertThat(t.unmounts().stream().filter(u -> u.vthread() == free).findFirst().orElseThrow().time())
+                .isEqualTo(freePark.event().time());
+
+        // the analyses' carrier view: the pinned thread held its carrier through its 50 ms park
+        Map<Long, Long> mountedNanos = new HashMap<>();
+        io.jtrace.analysis.timeline.Timeline.read(dir.resolve(PinnedPark.class.getSimpleName() + ".jtrace"), new io.jtrace.analysis.timeline.TimelineListener() {
+            @Override
+            public void mounted(long carrier, long vthread, long start, long end) {
+                mountedNanos.merge(vthread, end - start, Long::sum);
+            }
+        });
+        assertThat(mountedNanos.get(pinned)).isGreaterThanOrEqualTo(50_000_000L);
+        assertThat(mountedNanos.get(free)).isLessThan(50_000_000L);
+        assertThat(pinnedPark.event().time()).isLessThan(freePark.event().time());
     }
 
     @Test
