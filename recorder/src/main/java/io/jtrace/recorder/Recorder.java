@@ -807,7 +807,9 @@ public final class Recorder {
         Writer home = writers.home();
         ThreadRecord r = self(t, home, ThreadState.RUNNING);
         if (r.state() == ThreadState.RUNNING.code || r.startPending) {
-            block(home, r.contextReason != null ? r.contextReason : reason, blocker, withStack ? stack(r) : null);
+            Object st = withStack ? stack(r) : null;
+            r.blockStackKey = st != null && r.virtual ? r.lastStackKey : 0; // what it will freeze with
+            block(home, r.contextReason != null ? r.contextReason : reason, blocker, st);
         }
     }
 
@@ -823,6 +825,7 @@ public final class Recorder {
         }
         Writer home = writers.home();
         ThreadRecord r = self(t, home, ThreadState.RUNNING);
+        r.blockStackKey = 0; // returned without an unmount (pinned, or it did not yield)
         long permit = r.permitFrom;
         if (unblockIfBlocked(home, r, permit != 0 ? WakerKind.THREAD : fallback, permit)) {
             r.permitFrom = 0;
@@ -977,9 +980,10 @@ public final class Recorder {
         // hottest hooks of a virtual-thread server
         Writer home = writers.home();
         ThreadRecord r = self(vthread, home, ThreadState.RUNNING);
-        // frozen with the stack its park hook captured last (it is blocked by that hook's event):
-        // the frames left in the heap after its next mount are the bottom of that stack
-        r.frozenKey = reason == UnmountReason.BLOCK && r.state() == ThreadState.BLOCKED.code ? r.lastStackKey : 0;
+        // frozen with the stack its blocking-call hook captured, woken since or not: the frames
+        // left in the heap after its next mount are the bottom of that stack
+        r.frozenKey = reason == UnmountReason.BLOCK ? r.blockStackKey : 0;
+        r.blockStackKey = 0;
         if (reason == UnmountReason.BLOCK && blockedAs != BlockReason.NONE) {
             if (r.state() == ThreadState.RUNNING.code) {
                 CapturedStack st = frozen == null || stacks == null ? null : SlowStacks.walk(frozen, options.stackDepth());

@@ -70,14 +70,23 @@ final class ThreadRecord {
      */
     long lastStackKey;
     /**
+     * The key of the stack this virtual thread's blocking-call hook captured for its BLOCK, from
+     * that capture until the thread unmounts or the call returns; else 0. A waker that makes it
+     * runnable before the unmount changes nothing: it still freezes with those frames (on a busy
+     * server the network often wakes a selector before its carrier has unmounted it). Written by
+     * the thread, read and cleared by its carrier at the unmount.
+     */
+    long blockStackKey;
+    /**
      * A BLOCK of this virtual thread was written while it was mounted, and it has not run again
      * since: that BLOCK is also its unmount (format version 4), so the carrier's unmount hook
      * writes no UNMOUNT for it. Written by the thread or its carrier, ordered by the unmount.
      */
     boolean blockUnmounts;
     /**
-     * The key of the stack this virtual thread froze with at its last unmount, when its park hook
-     * captured that stack just before ({@link FrozenFrames}); else 0. Set by the carrier at
+     * The key of the stack this virtual thread froze with at its last unmount, when its
+     * blocking-call hook captured that stack just before ({@link #blockStackKey},
+     * {@link FrozenFrames}); else 0. Set by the carrier at
      * unmount, read by the thread after its next mount (ordered by the mount itself).
      */
     long frozenKey;
