@@ -44,7 +44,12 @@ static uintptr_t return_barrier;
 static uintptr_t *collected_heap;     /* &Universe::_collectedHeap */
 static uintptr_t total_collections;   /* offset of CollectedHeap::_total_collections */
 
-static __thread uintptr_t stack_end;
+/*
+ * initial-exec: read at a fixed offset from the thread pointer, not through __tls_get_addr (a
+ * call per walk in the default model of a shared library). glibc keeps a little static TLS
+ * for libraries loaded later; if it had none left, loading fails and the fp tier says so.
+ */
+static __thread uintptr_t stack_end __attribute__((tls_model("initial-exec")));
 
 typedef struct {
     char *base;

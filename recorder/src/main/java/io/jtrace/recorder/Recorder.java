@@ -517,7 +517,7 @@ public final class Recorder {
         }
         try {
             GenerationTables t = w.tables;
-            long blockerId = t.string(blocker);
+            long blockerId = w.string(blocker);
             long stackId = t.stack(st);
             w.timed(EventType.BLOCK.code, w.now);
             w.varint(reason.code);
@@ -1104,7 +1104,7 @@ public final class Recorder {
         }
         try {
             GenerationTables t = w.tables;
-            long blockerId = t.string(monitorClass);
+            long blockerId = w.string(monitorClass);
             long stackId = t.symbolizedStack(stack);
             w.untimed(EventType.LATE.code);
             w.timed(EventType.BLOCK.code, start);

@@ -67,6 +67,26 @@ final class Writer {
     ThreadRecord lastRecord;
     /** The timestamp of the event being written (set by {@code Recorder.begin}). */
     long now;
+    /**
+     * The string this writer named last, its id and the generation the id is of: a thread that
+     * blocks again and again names the same blocker each time, which then costs no map lookup.
+     * Only while the writer is held.
+     */
+    private String lastString;
+    private long lastStringId;
+    private long lastStringGen = -1;
+
+    /** The id of {@code s} in this writer's generation ({@link GenerationTables#string}); 0 for null or empty. */
+    long string(String s) {
+        if (s == lastString && gen == lastStringGen && s != null) {
+            return lastStringId;
+        }
+        long id = tables.string(s);
+        lastString = s;
+        lastStringId = id;
+        lastStringGen = gen;
+        return id;
+    }
 
     Writer(int id, Thread owner) {
         this.id = id;

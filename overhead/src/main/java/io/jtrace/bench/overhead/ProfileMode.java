@@ -162,18 +162,22 @@ final class ProfileMode {
                 + "`io/jtrace/agent/Startup`, paid once per JVM. JFR threads % = JFR's own threads, which under `jtrace` run "
                 + "only for the agent's JDK-event bridge and carry no tracer frame (not in tracer %). The JIT's and GC's work "
                 + "for the tracer's code and garbage is in no column. itimer signals come at most once per kernel tick "
-                + "(CONFIG_HZ), so there are far fewer samples than 1 per ms of CPU time.\n\n");
-        md.append("| workload | samples | tracer % | jtrace-writer % | agent start-up % | JFR threads % | events | lost | wall s |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "(CONFIG_HZ), so there are far fewer samples than 1 per ms of CPU time. Tracer samples per 1,000 ops (with "
+                + "--window only) compares runs of two builds: it does not move with the rest of the JVM's work per op, "
+                + "which the share does.\n\n");
+        md.append("| workload | samples | tracer % | jtrace-writer % | agent start-up % | JFR threads % | ops/s | CPU/op µs "
+                + "| tracer samples per 1,000 ops | events | lost | wall s |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             md.append("| ").append(r.workload()).append(" | ");
             if (r.share() == null) {
-                md.append("– | – | – | – | – | – | – | ").append(Report.fmt(r.run().elapsedSeconds(), "%.1f")).append(" |\n");
+                md.append("– | – | – | – | – | – | – | – | – | – | ").append(Report.fmt(r.run().elapsedSeconds(), "%.1f")).append(" |\n");
                 continue;
             }
             ProfileShare s = r.share();
-            md.append(String.format(Locale.ROOT, "%,d | %s | %s | %s | %s | %s | %s | %.1f |%n", s.total(), pct(s, s.tracer()),
-                    pct(s, s.writer()), pct(s, s.startUp()), pct(s, s.jfrThreads()),
+            md.append(String.format(Locale.ROOT, "%,d | %s | %s | %s | %s | %,.0f | %s | %s | %s | %s | %.1f |%n", s.total(),
+                    pct(s, s.tracer()), pct(s, s.writer()), pct(s, s.startUp()), pct(s, s.jfrThreads()), r.run().opsPerSec(),
+                    Report.fmt(r.run().cpuMicrosPerOp(), "%.2f"), tracerPerThousandOps(s, r.run(), options),
                     r.run().events() < 0 ? "–" : String.format(Locale.ROOT, "%,d", r.run().events()),
                     r.run().lostEvents() < 0 ? "–" : Long.toString(r.run().lostEvents()), r.run().elapsedSeconds()));
         }
@@ -197,6 +201,16 @@ final class ProfileMode {
         }
         md.append("\nThe stacks are in `profile-WORKLOAD.collapsed` next to this file (a flame graph tool reads them).\n");
         return md.toString();
+    }
+
+    /**
+     * The tracer's samples per 1,000 of the window's operations: unlike its share, it does not
+     * move when the rest of the JVM's work per op does, so it compares two builds' runs. Only
+     * with --window, whose samples and operations cover the same time.
+     */
+    private static String tracerPerThousandOps(ProfileShare s, RunResult run, SuiteOptions options) {
+        double ops = run.opsPerSec() * options.measureMs() / 1e3;
+        return options.window() && ops > 0 ? Report.fmt(1000.0 * s.tracer() / ops, "%.3f") : "–";
     }
 
     private static String pct(ProfileShare s, long n) {
