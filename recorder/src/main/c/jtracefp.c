@@ -50,6 +50,14 @@ static uintptr_t total_collections;   /* offset of CollectedHeap::_total_collect
  * for libraries loaded later; if it had none left, loading fails and the fp tier says so.
  */
 static __thread uintptr_t stack_end __attribute__((tls_model("initial-exec")));
+/* StubRoutines::_call_stub_return_address: where a Java frame called from the VM returns to; 0 if unknown */
+static uintptr_t call_stub_return;
+/*
+ * For a thread the JVM started (Thread.start): the frame address of its outermost Java frame,
+ * the one the VM's call stub called. It stays on the stack for the thread's life, and below it
+ * are only the VM's and the C library's frames, the same at every walk: walks stop there.
+ */
+static __thread uintptr_t outer_java_fp __attribute__((tls_model("initial-exec")));
 
 typedef struct {
     char *base;
@@ -151,6 +159,10 @@ int32_t jtfp_init(void) {
         return 4;
     }
     collected_heap = heap_field;
+    void *call_stub_field;
+    if (static_address(&s, "StubRoutines", "_call_stub_return_address", &call_stub_field)) {
+        call_stub_return = *(uintptr_t *) call_stub_field; /* else every walk goes to the stack's end */
+    }
     return 0;
 }
 
@@ -237,6 +249,11 @@ static inline uintptr_t current_stack_end(void) {
     return stack_end;
 }
 
+/* What jtfp_walk is told of the current thread (the Java side's FpHelper.walk). */
+#define KIND_PLATFORM 0
+#define KIND_VIRTUAL 1
+#define KIND_STARTED 2 /* a platform thread the JVM started: its outermost Java frame never changes */
+
 /*
  * The fingerprint of the current thread's stack, or 0 where there is none that can be trusted:
  * the chain is deeper than max_frames, or (virtual thread) it reaches neither the continuation
@@ -246,18 +263,32 @@ static inline uintptr_t current_stack_end(void) {
  * of the frames left in the heap. The chain past the barrier is not followed: it leads through
  * the carrier's stack memory, which can hold stale frames. epoch is mixed in: the Java side
  * moves it on when code may have been freed.
+ *
+ * A started thread's fingerprint covers its frames down to its outermost Java frame only: the
+ * frames below (the VM's entry, the C library's thread start) are the same at every walk, and
+ * they are the coldest memory the walk touches. The first walk that reaches the chain's end (a
+ * saved frame pointer of 0, where the C library's thread start cleared it) learns where that
+ * frame is: the last frame the call stub called. A thread attached from native code is not
+ * "started": its outermost Java call can return and another begin at a different depth.
  */
-__attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t virtual_thread, int64_t epoch) {
+__attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t kind, int64_t epoch) {
     uintptr_t end = current_stack_end();
     if (end == 0) {
         return 0;
     }
+    int virtual_thread = kind == KIND_VIRTUAL;
     uintptr_t fp = (uintptr_t) __builtin_frame_address(0);
     uint64_t h = mix(0x6a74726163656670ULL ^ (uint64_t) epoch, collections());
     int n = 0;
     int reached = 0;
     int partial = 0;
     uintptr_t barrier = virtual_thread ? __atomic_load_n(&return_barrier, __ATOMIC_ACQUIRE) : 0;
+    uintptr_t stub = kind == KIND_STARTED ? call_stub_return : 0;
+    uintptr_t outer = stub != 0 ? outer_java_fp : 0;
+    uintptr_t last_called = 0; /* while learning: the last frame the call stub called, and the hash there */
+    uint64_t h_at_last = 0;
+    int n_at_last = 0;
+    int clean_end = 0;
     for (;;) {
         if (n == max_frames) {
             return 0;
@@ -276,7 +307,16 @@ __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t virtual_
         }
         h = mix(h, pc);
         n++;
+        if (stub != 0 && pc == stub) {
+            if (fp == outer) {
+                break; /* the outermost Java frame: the rest is the same at every walk */
+            }
+            last_called = fp;
+            h_at_last = h;
+            n_at_last = n;
+        }
         if (next <= fp || next > end - 2 * sizeof(uintptr_t) || (next & (sizeof(uintptr_t) - 1)) != 0) {
+            clean_end = next == 0;
             break;
         }
         if (pc - interp_begin < interp_size) {
@@ -288,6 +328,12 @@ __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t virtual_
     }
     if (virtual_thread && !reached) {
         return 0;
+    }
+    if (outer == 0 && clean_end && last_called != 0) {
+        /* learnt: this and every later walk of the thread stop at its outermost Java frame */
+        outer_java_fp = last_called;
+        h = h_at_last;
+        n = n_at_last;
     }
     h = finish(mix(h, (uint64_t) n));
     if (partial) {

@@ -105,13 +105,21 @@ final class FpHelper {
         return UNAVAILABLE;
     }
 
+    /** What {@link #walk} is told of the calling thread (jtracefp.c's KIND_ constants). */
+    static final int PLATFORM = 0;
+    static final int VIRTUAL = 1;
+    /** A platform thread the JVM started (Thread.start): its walks stop at its outermost Java frame. */
+    static final int STARTED = 2;
+
     /**
      * The fingerprint of the calling thread's stack (its frames up to a virtual thread's
-     * continuation entry), or 0 if it has none that can be trusted. {@code epoch} is mixed in.
+     * continuation entry, or up to a started thread's outermost Java frame), or 0 if it has none
+     * that can be trusted. {@code kind}: {@link #PLATFORM}, {@link #VIRTUAL} or {@link #STARTED}.
+     * {@code epoch} is mixed in.
      */
-    static long walk(boolean virtualThread, long epoch) {
+    static long walk(int kind, long epoch) {
         try {
-            return (long) WALK.invokeExact(MAX_FRAMES, virtualThread ? 1 : 0, epoch);
+            return (long) WALK.invokeExact(MAX_FRAMES, kind, epoch);
         } catch (Throwable e) {
             return 0; // a critical downcall does not throw
         }

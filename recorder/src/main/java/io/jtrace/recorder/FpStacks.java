@@ -17,7 +17,9 @@ import javax.management.NotificationEmitter;
  * <p>Correct only under the conditions of reference/jdk25-internals.md: the JVM runs with
  * {@code -XX:+PreserveFramePointer} ({@link #availability}); interpreted frames are told apart by
  * Method* and bytecode pointer (the helper); a virtual thread's walk ends at its continuation
- * entry (the helper, {@link FpSelfTest}); and no fingerprint outlives code or class unloading:
+ * entry (the helper, {@link FpSelfTest}), and a platform thread the JVM started (seen through
+ * Thread.start) at its outermost Java frame, below which only the VM's own frames lie for the
+ * thread's life (the helper; a thread attached from native code walks its whole chain); and no fingerprint outlives code or class unloading:
  * the helper mixes the VM's count of collections into every hash (code and metadata are only
  * freed in a collection) and a collector notification moves {@link #EPOCH} on and empties the
  * cache, for collector cycles that count differently.
@@ -95,21 +97,23 @@ final class FpStacks implements StackTier {
     }
 
     /**
-     * {@link #capture()} for a thread whose record is {@code self} (null: not a virtual thread, or
-     * not known): a virtual thread's walk that ends at the return barrier is completed from what
-     * {@code self} says of its frozen frames ({@link FrozenFrames}), and {@code self} learns the
-     * key of this capture.
+     * {@link #capture()} for a thread whose record is {@code self} (null: not known): a virtual
+     * thread's walk that ends at the return barrier is completed from what {@code self} says of
+     * its frozen frames ({@link FrozenFrames}), and {@code self} learns the key of this capture;
+     * a platform thread the JVM started walks down to its outermost Java frame only.
      */
     @Override
     public Object capture(ThreadRecord self) {
         Thread current = Thread.currentThread();
-        long hash = FpHelper.walk(current.isVirtual(), epoch);
+        boolean virtual = current.isVirtual();
+        int kind = virtual ? FpHelper.VIRTUAL : self != null && self.startedByJvm ? FpHelper.STARTED : FpHelper.PLATFORM;
+        long hash = FpHelper.walk(kind, epoch);
         boolean aboveBarrier = hash != 0 && FpHelper.aboveReturnBarrier(hash);
         if (aboveBarrier) {
             hash = self == null ? 0 : FrozenFrames.key(current, hash, self.frozenKey);
         }
         Object captured = check ? checked(hash, aboveBarrier, new Throwable()) : lookup(hash);
-        if (self != null) {
+        if (self != null && virtual) {
             self.lastStackKey = captured instanceof Fingerprint f ? f.stackKey : Backtraces.contentKey((Throwable) captured);
         }
         return captured;

@@ -399,12 +399,12 @@ public final class Recorder {
             return null;
         }
         Thread t = Thread.currentThread();
-        return stacks.capture(t.isVirtual() ? self(t) : null); // a virtual thread's record keys its frozen frames
+        return stacks.capture(t == backgroundThread ? null : self(t)); // a virtual thread's record keys its frozen frames
     }
 
     /** {@link #stack()} when the caller has the current thread's record {@code self} already. */
     private Object stack(ThreadRecord self) {
-        return stacks == null ? null : stacks.capture(self.virtual ? self : null);
+        return stacks == null ? null : stacks.capture(self);
     }
 
     /** Fresh tables for a generation to come (the background writer, after writing one out). */
@@ -442,6 +442,7 @@ public final class Recorder {
             r.setState(ThreadState.RUNNABLE, 0);
             // from Thread.start, a platform thread runs next (a virtual thread's MOUNT is its start)
             r.startPending = !created.isVirtual() && created.getState() == Thread.State.NEW;
+            r.startedByJvm = r.startPending;
         } finally {
             w.release();
         }

@@ -13,7 +13,8 @@ interface StackTier {
 
     /**
      * {@link #capture()} by a thread whose record is {@code self} (or null), for tiers that keep
-     * something per thread (the {@code fp} tier, for virtual threads after a yield).
+     * something per thread or learn from it (the {@code fp} tier: virtual threads after a yield,
+     * platform threads the JVM started).
      */
     default Object capture(ThreadRecord self) {
         return capture();

@@ -49,6 +49,12 @@ final class ThreadRecord {
      * by the creator before Thread.start (which orders it before the new thread's reads).
      */
     boolean startPending;
+    /**
+     * A platform thread seen through Thread.start, which the JVM runs from its own entry (not one
+     * attached from native code): its outermost Java frame stays for its life, so the {@code fp}
+     * tier's walks stop there ({@link FpHelper#STARTED}). Set by the creator like {@link #startPending}.
+     */
+    boolean startedByJvm;
     /** Set while the thread is inside a call that names its blocks (a queue's take): owner thread only. */
     io.jtrace.format.BlockReason contextReason;
     int contextDepth;
