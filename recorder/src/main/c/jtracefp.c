@@ -20,6 +20,9 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #if defined(__x86_64__)
 /* frame_x86.hpp: interpreter_frame_method_offset, interpreter_frame_bcp_offset (words from fp) */
@@ -341,6 +344,18 @@ __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t kind, in
     }
     h &= ~(uint64_t) 1;
     return h == 0 ? 2 : (int64_t) h;
+}
+
+/*
+ * The CPU's time-stamp counter, for the trace clock (the Java side's TickClock decides whether it
+ * can be trusted and converts); 0 where this helper has none to offer.
+ */
+int64_t jtfp_ticks(void) {
+#if defined(__x86_64__)
+    return (int64_t) __rdtsc();
+#else
+    return 0;
+#endif
 }
 
 /*

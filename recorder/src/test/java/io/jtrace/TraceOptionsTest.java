@@ -59,6 +59,15 @@ class TraceOptionsTest {
     }
 
     @Test
+    void theClockIsAutoUnlessSystemIsAskedForAndAnythingElseIsOneLine() {
+        assertThat(TraceOptions.defaults().clock()).isEqualTo(TraceOptions.Clock.AUTO);
+        assertThat(TraceOptions.parse("clock=system").clock()).isEqualTo(TraceOptions.Clock.SYSTEM);
+        assertThat(TraceOptions.parse("clock=AUTO").clock()).isEqualTo(TraceOptions.Clock.AUTO);
+        assertThatThrownBy(() -> TraceOptions.parse("clock=tsc")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("option clock=tsc: expected auto or system");
+    }
+
+    @Test
     void stacksAcceptsOnAsTheDefaultTierAndAnyCase() {
         assertThat(TraceOptions.parse("stacks=on").stacks()).isEqualTo(TraceOptions.defaults().stacks())
                 .isNotEqualTo(TraceOptions.Stacks.OFF);

@@ -26,7 +26,7 @@ final class DemoCommand implements Callable<Integer> {
     int orders;
 
     @Option(names = "--options", paramLabel = "KEY=VALUE,…",
-            description = "recorder options: period, genbytes, buffer, budget, stacks, stackdepth")
+            description = "recorder options: period, genbytes, buffer, budget, stacks, stackdepth, clock")
     String options;
 
     @Spec

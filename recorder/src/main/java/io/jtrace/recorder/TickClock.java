@@ -1,0 +1,132 @@
+package io.jtrace.recorder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The trace clock read from the CPU's time-stamp counter through the {@code fp} helper (a
+ * critical downcall, ~25 ns here) instead of {@code System.nanoTime()} (~41 ns: the vDSO reads the
+ * same counter and converts), as Go's tracer reads {@code cputicks}. It gives {@code nanoTime}'s
+ * scale: ticks are turned into nanoseconds by a {@link Scale} fitted to {@code nanoTime}, which
+ * the background writer refits at every generation ({@link #refit}) so that the two never drift
+ * apart; a refit starts where the old scale is at that moment, so the clock never jumps.
+ *
+ * <p>Used only where the counter runs at one rate on every CPU, and the kernel trusts it for its
+ * own clock ({@link #create}); otherwise the trace keeps {@code System.nanoTime()}.
+ */
+final class TickClock {
+    /** nanoTime = nanos + (ticks − ticks0) × nanosPerTick; immutable, replaced whole. */
+    private record Scale(long ticks0, long nanos0, double nanosPerTick) {
+        long at(long ticks) {
+            return nanos0 + (long) ((ticks - ticks0) * nanosPerTick);
+        }
+    }
+
+    /** How long the first fit measures: its error (~20 ppm) lasts only until the first refit. */
+    private static final long FIRST_FIT_NANOS = 2_000_000;
+    /** A refit removes the clock's lead or lag on nanoTime over this long, not at once. */
+    private static final double CORRECT_OVER_NANOS = 1e9;
+
+    private final long startTicks;
+    private final long startNanos;
+    private volatile Scale scale;
+
+    private TickClock(long startTicks, long startNanos, double nanosPerTick) {
+        this.startTicks = startTicks;
+        this.startNanos = startNanos;
+        this.scale = new Scale(startTicks, startNanos, nanosPerTick);
+    }
+
+    /**
+     * A clock on the time-stamp counter, or null where it is not to be trusted: the helper is not
+     * loaded, or the CPU does not say its counter is constant-rate and keeps running in sleep
+     * states ({@code constant_tsc}, {@code nonstop_tsc}), or the kernel does not use it for its
+     * own clock (the clock source it checked for synchronized counters across CPUs).
+     */
+    static TickClock create() {
+        if (!FpHelper.ticksLoaded() || !counterTrusted()) {
+            return null;
+        }
+        long[] first = pair();
+        long[] last;
+        do {
+            Thread.onSpinWait();
+            last = pair();
+        } while (last[1] - first[1] < FIRST_FIT_NANOS);
+        long ticks = last[0] - first[0];
+        if (first[0] <= 0 || ticks <= 0) {
+            return null;
+        }
+        return new TickClock(last[0], last[1], (double) (last[1] - first[1]) / ticks);
+    }
+
+    private static boolean counterTrusted() {
+        try {
+            String source = Files.readString(Path.of("/sys/devices/system/clocksource/clocksource0/current_clocksource")).strip();
+            if (!source.equals("tsc")) {
+                return false;
+            }
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.toLowerCase(Locale.ROOT).startsWith("flags")) {
+                    String flags = " " + line.substring(line.indexOf(':') + 1) + " ";
+                    return flags.contains(" constant_tsc ") && flags.contains(" nonstop_tsc ");
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false; // not Linux, or not readable: nanoTime
+        }
+    }
+
+    /** A (ticks, nanoTime) pair read as close together as this thread can: the tightest of a few tries. */
+    private static long[] pair() {
+        long best = Long.MAX_VALUE;
+        long[] out = new long[2];
+        for (int i = 0; i < 5; i++) {
+            long before = System.nanoTime();
+            long ticks = FpHelper.ticks();
+            long after = System.nanoTime();
+            if (after - before < best) {
+                best = after - before;
+                out[0] = ticks;
+                out[1] = before + (after - before) / 2;
+            }
+        }
+        return out;
+    }
+
+    /** Now, on {@code System.nanoTime()}'s scale. */
+    long nanoTime() {
+        return scale.at(FpHelper.ticks());
+    }
+
+    /**
+     * Refits the scale (the background writer, once per generation): the rate measured from the
+     * start to now, corrected so that the clock's present lead or lag on nanoTime is gone in about
+     * {@link #CORRECT_OVER_NANOS}; the new scale starts where the old one is now.
+     */
+    void refit() {
+        long[] now = pair();
+        long ticks = now[0] - startTicks;
+        if (ticks <= 0) {
+            return;
+        }
+        double rate = (double) (now[1] - startNanos) / ticks;
+        Scale old = scale;
+        long ours = old.at(now[0]);
+        double lead = ours - now[1];
+        double corrected = rate * (1 - lead / CORRECT_OVER_NANOS);
+        if (!(corrected > 0)) {
+            return; // a lead of a second or more: something is badly off; keep the old scale
+        }
+        scale = new Scale(now[0], ours, corrected);
+    }
+
+    /** How far the clock is from nanoTime now, in ns (+: ahead); for tests. */
+    long leadNanos() {
+        long[] now = pair();
+        return scale.at(now[0]) - now[1];
+    }
+}
