@@ -6,13 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,21 +56,11 @@ class FpSelectionTest {
 
     /** The tier a child JVM gets for {@code options}; its stdout and stderr, which must be only that line. */
     private String child(boolean preserveFramePointer, String options) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command()
-                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        List<String> jvm = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
         if (preserveFramePointer) {
-            command.add("-XX:+PreserveFramePointer");
+            jvm.add("-XX:+PreserveFramePointer");
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TierOf.class.getName(),
-                Files.createTempFile(dir, "t", ".jtrace").toString(), options));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out.strip(); // nothing else: no warning about native access, no fallback line
+        ChildJvm.Output o = ChildJvm.run(jvm, TierOf.class, Files.createTempFile(dir, "t", ".jtrace").toString(), options);
+        return (o.stdout() + o.stderr()).strip(); // nothing else: no warning about native access, no fallback line
     }
 }

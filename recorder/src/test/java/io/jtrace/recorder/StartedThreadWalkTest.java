@@ -2,13 +2,9 @@ package io.jtrace.recorder;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -74,17 +70,9 @@ class StartedThreadWalkTest {
     void aStartedThreadsWalkStopsAtItsOutermostJavaFrameAndStillTellsStacksApart() throws Exception {
         assumeTrue(!Boolean.getBoolean("jtrace.fp.skip") && FpHelper.platform() != null,
                 "no fp helper in this build or for this platform");
-        List<String> command = List.of(ProcessHandle.current().info().command()
-                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                "-XX:+PreserveFramePointer", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Walks.class.getName());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
+        ChildJvm.Output o = ChildJvm.run(List.of("-XX:+PreserveFramePointer", "--enable-native-access=ALL-UNNAMED"),
+                Walks.class);
+        String out = o.stdout() + o.stderr();
         Map<String, String> f = new HashMap<>();
         for (String line : out.strip().split("\n")) {
             String[] kv = line.split("=");
