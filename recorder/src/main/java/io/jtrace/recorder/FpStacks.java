@@ -19,8 +19,8 @@ import javax.management.NotificationEmitter;
  * Method* and bytecode pointer (the helper); a virtual thread's walk ends at its continuation
  * entry (the helper, {@link FpSelfTest}), and a platform thread the JVM started (seen through
  * Thread.start) at its outermost Java frame, below which only the VM's own frames lie for the
- * thread's life (the helper; a thread attached from native code walks its whole chain); and no fingerprint outlives code or class unloading:
- * the helper mixes the VM's count of collections into every hash (code and metadata are only
+ * thread's life (the helper; a thread attached from native code walks its whole chain); and no
+ * fingerprint outlives code or class unloading: the helper mixes the VM's count of collections into every hash (code and metadata are only
  * freed in a collection) and a collector notification moves {@link #EPOCH} on and empties the
  * cache, for collector cycles that count differently.
  *

@@ -235,6 +235,11 @@ public final class Recorder {
      * thread the current carrier acts for (a virtual thread that blocked on a monitor is seen only
      * after it unmounted).
      */
+    /** {@link #begin(int)} when the caller already looked up {@code home} ({@link Writers#home()}). */
+    private Writer begin(Writer home, int need) {
+        return begin(home, Thread.currentThread(), need, -1);
+    }
+
     Writer begin(Thread t, int need) {
         return begin(t, need, -1);
     }
@@ -408,16 +413,21 @@ public final class Recorder {
         return c;
     }
 
-    /** The current stack in the tier's raw form (before the writer is taken: it may be slow). */
-    private Object stack() {
+    /**
+     * The current stack in the tier's raw form (before the writer is taken: it may be slow), with
+     * the carrier's writer {@code home} looked up by the caller, which begins its event with the
+     * same one ({@link #begin(Writer, int)}): one lookup per event, not two.
+     */
+    private Object stack(Writer home) {
         if (stacks == null) {
             return null;
         }
         Thread t = Thread.currentThread();
-        return stacks.capture(t == backgroundThread ? null : self(t)); // a virtual thread's record keys its frozen frames
+        // the record keys a virtual thread's frozen frames and says whether a platform thread was started by the JVM
+        return stacks.capture(t == backgroundThread ? null : self(t, home, ThreadState.RUNNING));
     }
 
-    /** {@link #stack()} when the caller has the current thread's record {@code self} already. */
+    /** {@link #stack(Writer)} when the caller has the current thread's record {@code self} already. */
     private Object stack(ThreadRecord self) {
         return stacks == null ? null : stacks.capture(self);
     }
@@ -439,8 +449,9 @@ public final class Recorder {
         if (known != null && known.excluded) {
             return; // the tracer starting a thread of its own
         }
-        Object st = stack();
-        Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
+        Writer home = writers.home();
+        Object st = stack(home);
+        Writer w = begin(home, MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
@@ -523,7 +534,8 @@ public final class Recorder {
     }
 
     void block(BlockReason reason, String blocker) {
-        block(writers.home(), reason, blocker, stack());
+        Writer home = writers.home();
+        block(home, reason, blocker, stack(home));
     }
 
     private void block(Writer home, BlockReason reason, String blocker, Object st) {
@@ -548,8 +560,9 @@ public final class Recorder {
     }
 
     void unblock(Thread target, WakerKind waker, long wakerThread) {
-        Object st = waker == WakerKind.CURRENT ? stack() : null;
-        Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
+        Writer home = writers.home();
+        Object st = waker == WakerKind.CURRENT ? stack(home) : null;
+        Writer w = begin(home, MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
@@ -625,8 +638,9 @@ public final class Recorder {
     }
 
     void nativeBegin(String what) {
-        Object st = stack();
-        Writer w = begin(MAX_EVENT_BYTES);
+        Writer home = writers.home();
+        Object st = stack(home);
+        Writer w = begin(home, MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
@@ -680,8 +694,9 @@ public final class Recorder {
     }
 
     void cpuSample(Thread sampled) {
-        Object st = stack();
-        Writer w = begin(MAX_EVENT_BYTES + SWITCH_BYTES);
+        Writer home = writers.home();
+        Object st = stack(home);
+        Writer w = begin(home, MAX_EVENT_BYTES + SWITCH_BYTES);
         if (w == null) {
             return;
         }
@@ -701,8 +716,9 @@ public final class Recorder {
 
     /** Task, region and log events: all are (task, string, stack) or close to it. */
     public void taskBegin(long task, long parent, String type) {
-        Object st = stack();
-        Writer w = begin(MAX_EVENT_BYTES);
+        Writer home = writers.home();
+        Object st = stack(home);
+        Writer w = begin(home, MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
@@ -721,8 +737,9 @@ public final class Recorder {
     }
 
     public void taskEnd(long task) {
-        Object st = stack();
-        Writer w = begin(MAX_EVENT_BYTES);
+        Writer home = writers.home();
+        Object st = stack(home);
+        Writer w = begin(home, MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
@@ -738,8 +755,9 @@ public final class Recorder {
     }
 
     public void region(boolean begin, long task, String type) {
-        Object st = stack();
-        Writer w = begin(MAX_EVENT_BYTES);
+        Writer home = writers.home();
+        Object st = stack(home);
+        Writer w = begin(home, MAX_EVENT_BYTES);
         if (w == null) {
             return;
         }
@@ -757,11 +775,12 @@ public final class Recorder {
     }
 
     public void log(long task, String category, String message) {
-        Object st = stack();
+        Writer home = writers.home();
+        Object st = stack(home);
         String text = message == null ? "" : message;
         // A message is cut to fit one buffer; at most 3 bytes per char until then.
         int maxBytes = pool.bufferSize() - MAX_EVENT_BYTES - 2 * SWITCH_BYTES;
-        Writer w = begin(MAX_EVENT_BYTES + (int) Math.min(maxBytes, 3L * text.length()));
+        Writer w = begin(home, MAX_EVENT_BYTES + (int) Math.min(maxBytes, 3L * text.length()));
         if (w == null) {
             return;
         }
@@ -967,7 +986,7 @@ public final class Recorder {
             return false; // a thread never seen blocking: nothing to undo
         }
         boolean byMe = waker == WakerKind.CURRENT;
-        Object st = byMe ? stack() : null;
+        Object st = byMe ? stack(home) : null;
         // a wake-up by a timer, the network or the JDK is an event of no thread: no helper thread
         // of the JDK appears as the one that acted
         Writer w = begin(home, byMe ? Thread.currentThread() : null, MAX_EVENT_BYTES + SWITCH_BYTES, -1);
