@@ -26,6 +26,11 @@ import java.util.stream.Stream;
  * class) are counted apart and not in the tracer's share: they are paid once per JVM, not per
  * event. JFR's own threads are counted apart too: under the jtrace configuration JFR runs only
  * for the agent's JDK-event bridge, yet their samples carry no tracer frame.
+ *
+ * <p>Every sample outside the start-up also falls into one {@link Where}: the tracer's, or else by
+ * its thread the JIT's, the GC's, JFR's, the VM's other threads', or the application's (the rest).
+ * Comparing these per operation between a traced and an untraced run shows the costs that carry no
+ * tracer frame: more compilation, more collection, a slower application.
  */
 final class ProfileShare {
     /** A thread frame's id; the name before it is missing where async-profiler could not read it (a GC thread). */
@@ -44,9 +49,62 @@ final class ProfileShare {
     private long startUp;
     private long jfrThreads;
     private long lines;
+    private final long[] byWhere = new long[Where.values().length];
     private final Map<String, Long> byOutermostFrame = new HashMap<>();
 
+    /** Where a sample's CPU time went; the native thread names are as async-profiler reports them (at most 15 characters). */
+    enum Where {
+        APPLICATION("application"), TRACER("tracer"), JFR("JFR threads"), JIT("JIT"), GC("GC"), VM("other VM threads");
+
+        final String label;
+
+        Where(String label) {
+            this.label = label;
+        }
+
+        private static final List<String> JIT_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre");
+        private static final List<String> GC_THREADS = List.of("GC Thread", "G1 ");
+        private static final List<String> VM_THREADS = List.of("VM Thread", "VM Periodic Tas", "Service Thread",
+                "Monitor Deflati", "Notification Th", "Signal Dispatch", "Attach Listener", "Reference Handl", "Finalizer");
+
+        /** The thread's part of the JVM for a sample without a tracer frame; null (no threads option) is the application's. */
+        static Where ofThread(String thread) {
+            if (thread == null) {
+                return APPLICATION;
+            }
+            if (thread.startsWith(JFR_THREAD_PREFIX)) {
+                return JFR;
+            }
+            if (JIT_THREADS.stream().anyMatch(thread::startsWith)) {
+                return JIT;
+            }
+            // a thread whose name async-profiler could not read is a GC worker
+            if (thread.isEmpty() || GC_THREADS.stream().anyMatch(thread::startsWith)) {
+                return GC;
+            }
+            return VM_THREADS.stream().anyMatch(thread::startsWith) ? VM : APPLICATION;
+        }
+    }
+
     private ProfileShare() {}
+
+    /** The samples of several runs together (the same workload and configuration in several rounds). */
+    static ProfileShare sum(List<ProfileShare> shares) {
+        ProfileShare all = new ProfileShare();
+        for (ProfileShare s : shares) {
+            all.total += s.total;
+            all.tracer += s.tracer;
+            all.writer += s.writer;
+            all.startUp += s.startUp;
+            all.jfrThreads += s.jfrThreads;
+            all.lines += s.lines;
+            for (int i = 0; i < all.byWhere.length; i++) {
+                all.byWhere[i] += s.byWhere[i];
+            }
+            s.byOutermostFrame.forEach((k, v) -> all.byOutermostFrame.merge(k, v, Long::sum));
+        }
+        return all;
+    }
 
     static ProfileShare read(Path collapsed) throws IOException {
         try (Stream<String> lines = Files.lines(collapsed, StandardCharsets.UTF_8)) {
@@ -105,7 +163,10 @@ final class ProfileShare {
         }
         if (outermost != null) {
             tracer += count;
+            byWhere[Where.TRACER.ordinal()] += count;
             byOutermostFrame.merge(LAMBDA_ADDRESS.matcher(outermost).replaceAll("\\$\\$Lambda"), count, Long::sum);
+        } else {
+            byWhere[Where.ofThread(thread).ordinal()] += count;
         }
     }
 
@@ -147,6 +208,11 @@ final class ProfileShare {
 
     long jfrThreads() {
         return jfrThreads;
+    }
+
+    /** The samples that went to {@code where} (start-up samples are in none). */
+    long where(Where where) {
+        return byWhere[where.ordinal()];
     }
 
     /** Distinct stacks read: 0 means the file held no samples at all. */

@@ -18,14 +18,16 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
             usage: bench/overhead.sh [--quick] [--rounds N] [--warmup SECONDS] [--measure SECONDS]
                                      [--workloads a,b,…] [--configs a,b,…] [--out DIR] [--keep]
                                      [--seed N] [--connections N] [--heap SIZE]
-                   bench/overhead.sh --profile [--window] [--workloads a,b,…] [--warmup SECONDS] [--measure SECONDS] [--out DIR] …
+                   bench/overhead.sh --profile [--window] [--configs a,b,…] [--rounds N] [--workloads a,b,…] …
               workloads: jetty, h2, queues, forkjoin, vthreads, caffeine (default: all)
               configs:   none, noop-agent, jtrace, jtrace-fast, jtrace-slow, jtrace-off, jfr-default,
                          jfr-profile, async-wall-lock, none-pfp (default: all). 'none' is always run: it is the
                          baseline. jtrace is what ./jtrace record runs (with -XX:+PreserveFramePointer)
               --quick    1 round, 1 s warm-up, 1 s measured: a smoke test, not a measurement
-              --profile  no rounds: each workload runs once under the jtrace agent with async-profiler
-                         (event=itimer); profile.md says which share of the CPU samples is the tracer's
+              --profile  each workload runs under the jtrace agent with async-profiler (event=itimer);
+                         profile.md says which share of the CPU samples is the tracer's. --configs (default
+                         jtrace, no 'none' added) and --rounds (default 1) choose the runs, interleaved per
+                         workload; with --window, samples per 1,000 ops by where they went, per configuration
               --window   with --profile: profile the measured window only (attached at its start, stopped at
                          its end), not the JVM's whole life: the tracer's share once warmed up
               --seed     the order of the configurations in a round and the bootstrap's resampling
@@ -45,7 +47,7 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
         String heap = "1g";
         boolean profile = false;
         boolean window = false;
-        String onlyForRounds = null;
+        boolean roundsGiven = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -56,15 +58,12 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
                 }
                 case "--rounds" -> {
                     rounds = positiveInt(a, value(args, ++i, a));
-                    onlyForRounds = a;
+                    roundsGiven = true;
                 }
                 case "--warmup" -> warmup = seconds(a, value(args, ++i, a));
                 case "--measure" -> measure = seconds(a, value(args, ++i, a));
                 case "--workloads" -> workloads = list(value(args, ++i, a), WORKLOADS, "workload");
-                case "--configs" -> {
-                    configs = List.of(value(args, ++i, a).split(","));
-                    onlyForRounds = a;
-                }
+                case "--configs" -> configs = List.of(value(args, ++i, a).split(","));
                 case "--profile" -> profile = true;
                 case "--window" -> window = true;
                 case "--out" -> out = Path.of(value(args, ++i, a));
@@ -79,9 +78,8 @@ record SuiteOptions(int rounds, long warmupMs, long measureMs, List<String> work
         if (measure <= 0) {
             throw new IllegalArgumentException("--measure must be more than 0 seconds");
         }
-        if (profile && onlyForRounds != null) {
-            // the profile is one run per workload under the jtrace configuration: neither has a meaning there
-            throw new IllegalArgumentException("option " + onlyForRounds + " does not apply to --profile (one jtrace run per workload)");
+        if (profile && !roundsGiven) {
+            rounds = 1; // a profile's shares are ratios inside one run: one run per configuration says much
         }
         if (window && !profile) {
             throw new IllegalArgumentException("option --window applies to --profile only");

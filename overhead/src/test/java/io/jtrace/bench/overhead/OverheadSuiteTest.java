@@ -59,38 +59,48 @@ class OverheadSuiteTest {
         int status = OverheadSuite.run(options, new String[0]);
 
         assertThat(status).as("the profiled run succeeded (see %s)", out.resolve("runs.log")).isZero();
-        List<String> stacks = Files.readAllLines(out.resolve("profile-queues.collapsed"));
+        List<String> stacks = Files.readAllLines(out.resolve(ProfileMode.collapsedName("queues", "jtrace", 1)));
         assertThat(stacks).as("async-profiler's threads option: the first frame names the thread")
                 .allMatch(l -> l.matches("\\[([^\\]]+ )?tid=[0-9]+\\];.* [0-9]+")); // a native thread may have no name
         String md = Files.readString(out.resolve("profile.md"));
-        assertThat(md).contains("| workload | samples | tracer % | jtrace-writer % | agent start-up % |");
-        Matcher row = Pattern.compile("\\| queues \\| ([0-9,]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(md);
+        assertThat(md).contains("| workload | config | round | samples | tracer % | jtrace-writer % | agent start-up % |");
+        Matcher row = Pattern.compile("\\| queues \\| jtrace \\| 1 \\| ([0-9,]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(md);
         assertThat(row.find()).as(md).isTrue();
         assertThat(Long.parseLong(row.group(1).replace(",", ""))).as("samples").isPositive();
         assertThat(Double.parseDouble(row.group(2))).as("tracer %% in%n%s", md).isPositive();
         assertThat(Double.parseDouble(row.group(4))).as("agent start-up %%").isPositive();
-        assertThat(md).contains("#### queues: the tracer's samples by outermost tracer frame").contains("`io/jtrace/");
+        assertThat(md).contains("#### queues, jtrace: the tracer's samples by outermost tracer frame").contains("`io/jtrace/");
     }
 
     @Test
-    void profileModeOverTheMeasuredWindowOnlySamplesAWarmedUpJvm(@TempDir Path out) throws Exception {
-        SuiteOptions options = SuiteOptions.parse(new String[] {"--profile", "--window", "--warmup", "0.5", "--measure", "1",
-                "--workloads", "queues", "--out", out.toString()});
+    void profileModeOverTheMeasuredWindowOnlySamplesAWarmedUpJvmAndComparesConfigurationsPerOp(@TempDir Path out) throws Exception {
+        SuiteOptions options = SuiteOptions.parse(new String[] {"--profile", "--window", "--configs", "none,jtrace", "--warmup", "0.5",
+                "--measure", "1", "--workloads", "queues", "--out", out.toString()});
 
         int status = OverheadSuite.run(options, new String[0]);
 
-        assertThat(status).as("the profiled run succeeded (see %s)", out.resolve("runs.log")).isZero();
+        assertThat(status).as("the profiled runs succeeded (see %s)", out.resolve("runs.log")).isZero();
         String md = Files.readString(out.resolve("profile.md"));
         assertThat(md).contains("in the measured window only").contains("attached at the measured window's start");
-        Matcher row = Pattern.compile("\\| queues \\| ([0-9,]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(md);
+        Matcher row = Pattern.compile("\\| queues \\| jtrace \\| 1 \\| ([0-9,]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(md);
         assertThat(row.find()).as(md).isTrue();
         assertThat(Long.parseLong(row.group(1).replace(",", ""))).as("samples").isPositive();
         assertThat(Double.parseDouble(row.group(4))).as("agent start-up %%: before the window, not sampled").isZero();
         // what the window holds depends on how much CPU the JVM got in its second (a loaded
         // machine gives it little); that the agent's start-up is not in it does not
-        List<String> stacks = Files.readAllLines(out.resolve("profile-queues.collapsed"));
+        List<String> stacks = Files.readAllLines(out.resolve(ProfileMode.collapsedName("queues", "jtrace", 1)));
         assertThat(stacks).as("stacks of the window").isNotEmpty()
                 .noneMatch(l -> l.contains("premain") || l.contains("io/jtrace/agent/Startup"));
+
+        // per 1,000 ops by where: the untraced run has no tracer samples, the traced one has some
+        assertThat(md).contains("| workload | config | runs | application | tracer | JFR threads | JIT | GC | other VM threads | all | all Δ % |");
+        Matcher none = Pattern.compile("\\| queues \\| none \\| 1 \\| ([0-9.]+) \\| ([0-9.]+) \\|.* \\| – \\|\n").matcher(md);
+        assertThat(none.find()).as(md).isTrue();
+        assertThat(Double.parseDouble(none.group(1))).as("application samples per 1,000 ops, untraced").isPositive();
+        assertThat(Double.parseDouble(none.group(2))).as("tracer samples per 1,000 ops, untraced").isZero();
+        Matcher traced = Pattern.compile("\\| queues \\| jtrace \\| 1 \\| ([0-9.]+) \\| ([0-9.]+) \\|.* \\| [+-][0-9.]+ \\|\n").matcher(md);
+        assertThat(traced.find()).as(md).isTrue();
+        assertThat(Double.parseDouble(traced.group(2))).as("tracer samples per 1,000 ops, traced").isPositive();
     }
 
     private static String[] row(List<String> csv, String config) {

@@ -59,6 +59,30 @@ class ProfileShareTest {
                 "jtfp_capture");
         assertThat(top).extracting(Map.Entry::getValue).containsExactly(25L, 10L, 8L, 4L, 2L, 1L, 1L);
         assertThat(s.top(2)).hasSize(2);
+
+        // every sample but the start-up's in one place: 51 tracer + 30 JIT + 4 JFR + 50 the producer's put
+        assertThat(s.where(ProfileShare.Where.TRACER)).isEqualTo(51);
+        assertThat(s.where(ProfileShare.Where.JIT)).isEqualTo(30);
+        assertThat(s.where(ProfileShare.Where.JFR)).isEqualTo(4);
+        assertThat(s.where(ProfileShare.Where.APPLICATION)).isEqualTo(50);
+        assertThat(s.where(ProfileShare.Where.GC) + s.where(ProfileShare.Where.VM)).isZero();
+
+        ProfileShare twice = ProfileShare.sum(List.of(s, s));
+        assertThat(twice.total()).isEqualTo(288);
+        assertThat(twice.where(ProfileShare.Where.JIT)).isEqualTo(60);
+        assertThat(twice.top(1)).containsExactly(Map.entry("io/jtrace/agent/hooks/Hooks.unpark", 50L));
+    }
+
+    @Test
+    void namesTheJvmsOwnThreads() {
+        assertThat(ProfileShare.Where.ofThread("C2 CompilerThre")).isEqualTo(ProfileShare.Where.JIT);
+        assertThat(ProfileShare.Where.ofThread("GC Thread#1")).isEqualTo(ProfileShare.Where.GC);
+        assertThat(ProfileShare.Where.ofThread("G1 Conc#0")).isEqualTo(ProfileShare.Where.GC);
+        assertThat(ProfileShare.Where.ofThread("")).as("a nameless native thread").isEqualTo(ProfileShare.Where.GC);
+        assertThat(ProfileShare.Where.ofThread("VM Thread")).isEqualTo(ProfileShare.Where.VM);
+        assertThat(ProfileShare.Where.ofThread("JFR Periodic Tasks")).isEqualTo(ProfileShare.Where.JFR);
+        assertThat(ProfileShare.Where.ofThread("qtp1234-17")).isEqualTo(ProfileShare.Where.APPLICATION);
+        assertThat(ProfileShare.Where.ofThread(null)).isEqualTo(ProfileShare.Where.APPLICATION);
     }
 
     @Test

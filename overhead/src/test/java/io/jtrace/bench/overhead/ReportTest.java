@@ -95,10 +95,10 @@ class ReportTest {
                 .hasMessage("unknown option '--frobnicate' (see --help)");
         assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--seed", "x"}))
                 .hasMessage("option --seed needs an integer, not 'x'");
-        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--profile", "--rounds", "3"}))
-                .hasMessage("option --rounds does not apply to --profile (one jtrace run per workload)");
-        assertThatThrownBy(() -> SuiteOptions.parse(new String[] {"--configs", "jfr-default", "--profile"}))
-                .hasMessage("option --configs does not apply to --profile (one jtrace run per workload)");
+        SuiteOptions compared = SuiteOptions.parse(new String[] {"--configs", "none,jtrace", "--profile", "--rounds", "3"});
+        assertThat(compared.rounds()).isEqualTo(3);
+        assertThat(compared.configs()).containsExactly("none", "jtrace");
+        assertThat(SuiteOptions.parse(new String[] {"--profile"}).rounds()).as("a profile runs once by default").isEqualTo(1);
         assertThat(SuiteOptions.parse(new String[] {"--quick"}).rounds()).isEqualTo(1);
         SuiteOptions defaults = SuiteOptions.parse(new String[0]);
         assertThat(defaults.out()).isEqualTo(Path.of("bench/target/overhead"));
