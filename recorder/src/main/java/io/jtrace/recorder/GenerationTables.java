@@ -59,13 +59,24 @@ final class GenerationTables {
     }
 
     /**
-     * Adds the threads that appeared in this generation to {@code into}; called by the background
-     * writer once the generation is closed (it keeps one list for this, so that a hundred thousand
-     * threads a generation grow no new array each time).
+     * Moves the threads that appeared since the last call to {@code into} (the background writer,
+     * at every poll and at the generation's end) and unlinks them from one another, so that an
+     * ended thread's record is garbage as soon as the writer has named it, not kept alive by the
+     * records that appeared after it until the generation ends.
      */
-    void appearedThreads(List<ThreadRecord> into) {
-        for (ThreadRecord r = appeared.get(); r != null; r = parity == 0 ? r.appearedNext0 : r.appearedNext1) {
+    void takeAppeared(List<ThreadRecord> into) {
+        ThreadRecord r = appeared.getAndSet(null);
+        while (r != null) {
             into.add(r);
+            ThreadRecord next;
+            if (parity == 0) {
+                next = r.appearedNext0;
+                r.appearedNext0 = null;
+            } else {
+                next = r.appearedNext1;
+                r.appearedNext1 = null;
+            }
+            r = next;
         }
     }
 

@@ -44,6 +44,8 @@ import java.util.concurrent.locks.LockSupport;
 final class GenerationWriter implements Runnable {
     /** How often handed-off buffers are written out. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How many polls pass between looks through all threads of the generation not named yet. */
+    private static final int RESCAN_POLLS = 10;
     /** While recording, how long a writer busy at a generation's end is waited for before it is given up on. */
     static final long STUCK_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Once a stop is requested, how long a busy writer is waited for (so that the stop ends well within 30 s). */
@@ -69,9 +71,21 @@ final class GenerationWriter implements Runnable {
     private final TableWriter table = new TableWriter();
     private volatile boolean stopRequested;
     private final List<Buffer> nextGeneration = new ArrayList<>();
-    /** The threads of the generation being written (one list, reused: see writeTables), and their ids. */
-    private final List<ThreadRecord> appeared = new ArrayList<>();
+    /**
+     * The thread table of the generation being recorded, built while it runs: a thread is named
+     * as soon as it appeared and ended (a virtual thread's record let go of it), else at the
+     * generation's end. So the record of a short-lived virtual thread is garbage within a poll
+     * or two of its end, while it is young, instead of living on to the generation's end: at a
+     * hundred thousand virtual threads a second, that kept ~150,000 dead records reachable and
+     * copied them through young collections.
+     */
+    private final TableWriter threadTable = new TableWriter();
+    /** Threads that appeared in the generation and are not named yet (alive when last looked at). */
+    private final List<ThreadRecord> unnamed = new ArrayList<>();
+    /** The ids in {@link #threadTable}: each thread once, though two records of one thread may appear. */
     private final ThreadIdSet named = new ThreadIdSet();
+    /** Polls since {@link #unnamed} was last looked through whole. */
+    private int pollsSinceRescan;
     private long gen = 1;
     private long genStart;
     private long genBytes;
@@ -124,6 +138,7 @@ final class GenerationWriter implements Runnable {
                 if (reclaimIdleBuffers()) {
                     writeHandedOff();
                 }
+                nameAppearedThreads(false);
                 long now = r.clock();
                 if (advanceRequested || now - genStart >= period || genBytes >= limit) {
                     advanceRequested = false;
@@ -523,24 +538,53 @@ final class GenerationWriter implements Runnable {
         }
         record(Wire.STACKS);
         table.reset();
-        appeared.clear();
-        t.appearedThreads(appeared);
-        named.reset(appeared.size());
-        for (ThreadRecord rec : appeared) {
-            if (!named.add(rec.threadId)) {
-                continue; // a second record of one thread (an event naming it after its end): one entry
-            }
-            String name = rec.name();
-            table.thread(rec.threadId, name, rec.virtual, rec.daemon(), rec.terminated(),
-                    rec.excluded || (!rec.virtual && r.isTracerThreadName(name)));
-        }
-        appeared.clear(); // the records are garbage once named
-        record(Wire.THREADS);
+        nameAppearedThreads(true);
+        var threads = threadTable.body(gen);
+        enc.record(Wire.THREADS, threads.array(), 0, threads.size());
+        int count = threadTable.count();
+        threadTable.reset();
+        named.reset(count); // the next generation likely has as many
         table.reset();
         for (Map.Entry<String, Long> e : t.stringTable().entrySet()) {
             table.string(e.getValue(), e.getKey());
         }
         record(Wire.STRINGS);
+    }
+
+    /**
+     * Names in {@link #threadTable} the threads that appeared in the generation since the last
+     * call and have ended, and with {@code all} (at the generation's end) every one not named
+     * yet. Those still alive wait in {@link #unnamed}, looked through again every
+     * {@link #RESCAN_POLLS} polls rather than at each, so that a poll costs what appeared since
+     * the last one.
+     */
+    private void nameAppearedThreads(boolean all) {
+        int from = unnamed.size();
+        r.tables.get((int) (gen & 1)).takeAppeared(unnamed);
+        boolean rescan = all || ++pollsSinceRescan >= RESCAN_POLLS;
+        if (rescan) {
+            pollsSinceRescan = 0;
+            from = 0;
+        }
+        int kept = from;
+        for (int i = from; i < unnamed.size(); i++) {
+            ThreadRecord rec = unnamed.get(i);
+            if (all || rec.thread == null) {
+                nameThread(rec);
+            } else {
+                unnamed.set(kept++, rec);
+            }
+        }
+        unnamed.subList(kept, unnamed.size()).clear();
+    }
+
+    private void nameThread(ThreadRecord rec) {
+        if (!named.add(rec.threadId)) {
+            return; // a second record of one thread (an event naming it after its end): one entry
+        }
+        String name = rec.name();
+        threadTable.thread(rec.threadId, name, rec.virtual, rec.daemon(), rec.terminated(),
+                rec.excluded || (!rec.virtual && r.isTracerThreadName(name)));
     }
 
     private void record(int kind) throws IOException {

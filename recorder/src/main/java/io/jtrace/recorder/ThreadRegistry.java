@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ThreadTable} (by thread id, no hashing, no allocation but the record). A record is
  * created once per thread. A virtual thread's lets go of the Thread at its end ({@link #ended}),
  * so that a hundred thousand short-lived virtual threads a second cost no table scan and no
- * garbage kept alive until the generation's end; the background writer unlinks it at its next
- * {@link #prune}, and prunes platform threads' records there too.
+ * garbage kept alive until the generation's end; it leaves the table at once if it heads its slot
+ * (else at the background writer's next {@link #prune}, which prunes platform threads' records too).
  */
 final class ThreadRegistry {
     /** How often (in generations) records of virtual threads whose end no hook saw are swept. */
@@ -83,6 +83,7 @@ final class ThreadRegistry {
     void ended(ThreadRecord r) {
         if (r.virtual) {
             r.letGo(); // platform threads' records are pruned by the writer (late events may still name them)
+            live.unlinkIfHead(r);
         }
     }
 

@@ -12,10 +12,11 @@ import java.lang.invoke.VarHandle;
  * live virtual threads cost both: ~4 % of a virtual-thread server's CPU, docs/performance.md).
  *
  * <p>Any thread may look up and add; only one thread, the background writer, unlinks ({@link
- * #sweep}), so an unlink never races another unlink, and an add that races it retries on the
- * slot's CAS. A record leaves in two steps: its owner marks it gone (a virtual thread's record
+ * #sweep}) a record in a chain, so such an unlink never races another, and an add that races it
+ * retries on the slot's CAS. A record leaves in two steps: its owner marks it gone (a virtual thread's record
  * lets go of the Thread at its end, so lookups stop matching it at once), and the next sweep
- * unlinks it. Records are never reused, so a CAS on a slot has no ABA.
+ * unlinks it (or the ended thread itself, if its record heads its slot: {@link #unlinkIfHead}).
+ * Records are never reused, so a CAS on a slot has no ABA.
  */
 final class ThreadTable {
     /** Slots: 2^17, 512 KB of references; more live threads than that make chains longer, not wrong. */
@@ -61,6 +62,21 @@ final class ThreadTable {
             if (SLOT.compareAndSet(slots, i, head, created)) {
                 return created;
             }
+        }
+    }
+
+    /**
+     * Unlinks {@code gone} (a record whose thread has ended and let go) if it heads its slot, as
+     * it mostly does: thread ids come in sequence, so a slot's chain is mostly one record. Called
+     * by the ended thread's last hook, so that its record does not stay reachable until the next
+     * {@link #sweep}; if another record came in front meanwhile, or the sweep unlinked it first,
+     * the CAS fails and the sweep does it (an unlink only ever skips records already gone, so
+     * this and the sweep's can interleave in any order).
+     */
+    void unlinkIfHead(ThreadRecord gone) {
+        int i = index(gone.threadId);
+        if (head(i) == gone) {
+            SLOT.compareAndSet(slots, i, gone, gone.slotNext);
         }
     }
 

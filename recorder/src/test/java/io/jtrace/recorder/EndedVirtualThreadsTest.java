@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A virtual thread that ended costs the recorder nothing more: its record leaves the registry at
- * its last event (the unmount at its end) and no longer holds the Thread, so the collector can
- * free it long before the generation ends; the generation's thread table still names it, once.
+ * its last event (the unmount at its end) and no longer holds the Thread, and the background
+ * writer names it in the generation's thread table at its next poll and lets go of the record, so
+ * the collector can free both long before the generation ends; the table names it once.
  */
 class EndedVirtualThreadsTest {
     private static final TraceOptions OPTIONS = TraceOptions.defaults().withStacks(TraceOptions.Stacks.OFF)
@@ -36,6 +37,7 @@ class EndedVirtualThreadsTest {
         Recorder r = Recorder.start(out, false, OPTIONS);
         Map<Long, String> names = new HashMap<>();
         WeakReference<Thread> last = null;
+        WeakReference<ThreadRecord> firstRecord = null;
         int before;
         try {
             before = r.threads.size();
@@ -45,6 +47,9 @@ class EndedVirtualThreadsTest {
                 names.put(v.threadId(), v.getName());
                 // what the agent's hooks record for it, on this thread as its carrier
                 Events.mount(v);
+                if (i == 0) {
+                    firstRecord = new WeakReference<>(r.threads.find(v)); // the last one's is the carrier's writer's cache
+                }
                 Events.unmount(v, UnmountReason.YIELD);
                 Events.mount(v);
                 Events.unmount(v, UnmountReason.END);
@@ -56,6 +61,12 @@ class EndedVirtualThreadsTest {
                 System.gc(); // the generation has not ended: only the recorder could still hold it
             }
             assertThat(last.get()).as("the last ended virtual thread, collected before its generation's end").isNull();
+            assertThat(firstRecord).as("the first one's record, found while it ran").isNotNull();
+            for (int i = 0; i < 1_000 && firstRecord.get() != null; i++) {
+                Thread.sleep(10); // the background writer names it at a poll, then lets go of it
+                System.gc();
+            }
+            assertThat(firstRecord.get()).as("the first ended virtual thread's record, collected before its generation's end").isNull();
         } finally {
             Recorder.stop();
         }

@@ -14,9 +14,9 @@ class ThreadIdSetTest {
     void eachIdIsNewExactlyOnceUntilTheNextReset() {
         ThreadIdSet set = new ThreadIdSet();
         Random random = new Random(7);
-        for (int generation = 0; generation < 4; generation++) {
+        for (int generation = 0; generation < 5; generation++) {
             int n = generation == 2 ? 10 : 50_000; // grows, then is reused with room to spare
-            set.reset(n);
+            set.reset(generation == 4 ? 16 : n); // the last: far more ids than expected, grown while adding
             Set<Long> seen = new HashSet<>();
             for (int i = 0; i < n * 2; i++) {
                 long id = 1 + random.nextInt(n); // sequential-ish ids, many repeated
