@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * The trace clock read from the CPU's time-stamp counter through the {@code fp} helper (a
- * critical downcall, ~25 ns here) instead of {@code System.nanoTime()} (~41 ns: the vDSO reads the
- * same counter and converts), as Go's tracer reads {@code cputicks}. It gives {@code nanoTime}'s
+ * critical downcall) instead of {@code System.nanoTime()} (the vDSO reads the same counter and
+ * converts), as Go's tracer reads {@code cputicks}: 25 against 41 ns on one machine, but 24 against
+ * 24 ns on another once the read was ordered (RDTSCP; docs/performance.md, 2026-12-04). It gives {@code nanoTime}'s
  * scale: ticks are turned into nanoseconds by a {@link Scale} fitted to {@code nanoTime}, which
  * the background writer refits at every generation ({@link #refit}) so that the two never drift
  * apart; a refit's line starts where the old one is, a little ahead of the refit, so the clock
