@@ -86,6 +86,7 @@ final class ChildRunner {
             Result r = Result.parse(outcome.resultLine);
             long events = -1;
             long lost = -1;
+            long errors = -1;
             long bytes = -1;
             switch (config.recording()) {
                 case NONE -> { }
@@ -96,6 +97,7 @@ final class ChildRunner {
                     TraceStats stats = TraceStats.of(recording);
                     events = stats.totalEvents();
                     lost = stats.lostEvents();
+                    errors = stats.validationErrors();
                     bytes = stats.bytes();
                 }
                 case JFR -> {
@@ -106,7 +108,7 @@ final class ChildRunner {
                     events = countJfrEvents(recording);
                 }
             }
-            return new RunResult(round, workload, config.name(), r.opsPerSec, r.p99Micros, r.cpuMicrosPerOp, events, lost, bytes,
+            return new RunResult(round, workload, config.name(), r.opsPerSec, r.p99Micros, r.cpuMicrosPerOp, events, lost, errors, bytes,
                     outcome.recordedSeconds, loadAtStart, loadAtEnd, null, outcome.note);
         } finally {
             if (!keep) {

@@ -198,20 +198,21 @@ final class ProfileMode {
                 + "--window only) compares runs of two builds: it does not move with the rest of the JVM's work per op, "
                 + "which the share does.\n\n");
         md.append("| workload | config | round | samples | tracer % | jtrace-writer % | agent start-up % | JFR threads % | ops/s "
-                + "| CPU/op µs | tracer samples per 1,000 ops | events | lost | wall s |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| CPU/op µs | tracer samples per 1,000 ops | events | lost | validation errors | wall s |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             md.append("| ").append(r.workload()).append(" | ").append(r.config().name()).append(" | ").append(r.round()).append(" | ");
             if (r.share() == null) {
-                md.append("– | – | – | – | – | – | – | – | – | – | ").append(Report.fmt(r.run().elapsedSeconds(), "%.1f")).append(" |\n");
+                md.append("– | – | – | – | – | – | – | – | – | – | – | ").append(Report.fmt(r.run().elapsedSeconds(), "%.1f")).append(" |\n");
                 continue;
             }
             ProfileShare s = r.share();
-            md.append(String.format(Locale.ROOT, "%,d | %s | %s | %s | %s | %,.0f | %s | %s | %s | %s | %.1f |%n", s.total(),
+            md.append(String.format(Locale.ROOT, "%,d | %s | %s | %s | %s | %,.0f | %s | %s | %s | %s | %s | %.1f |%n", s.total(),
                     pct(s, s.tracer()), pct(s, s.writer()), pct(s, s.startUp()), pct(s, s.jfrThreads()), r.run().opsPerSec(),
                     Report.fmt(r.run().cpuMicrosPerOp(), "%.2f"), perThousandOps(s.tracer(), r, options),
                     r.run().events() < 0 ? "–" : String.format(Locale.ROOT, "%,d", r.run().events()),
-                    r.run().lostEvents() < 0 ? "–" : Long.toString(r.run().lostEvents()), r.run().elapsedSeconds()));
+                    r.run().lostEvents() < 0 ? "–" : Long.toString(r.run().lostEvents()),
+                    r.run().validationErrors() < 0 ? "–" : Long.toString(r.run().validationErrors()), r.run().elapsedSeconds()));
         }
         if (options.window()) {
             whereTable(md, options, configs, rows);

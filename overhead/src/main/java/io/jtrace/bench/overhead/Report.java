@@ -215,7 +215,11 @@ final class Report {
         for (RunResult r : results) {
             if (!r.ok()) {
                 seen.merge(r.config() + " on " + r.workload() + ": " + r.error(), 1L, Long::sum);
-            } else if (r.note() != null) {
+            } else if (r.validationErrors() > 0) {
+                seen.merge(r.config() + " on " + r.workload() + ": the trace failed validation (" + r.validationErrors()
+                        + " impossible state transitions: a recorder bug; `jtrace stats` on a kept trace lists them)", 1L, Long::sum);
+            }
+            if (r.ok() && r.note() != null) {
                 seen.merge(r.config() + " on " + r.workload() + ": " + r.note() + " (throughput kept; the recording was "
                         + "measured as far as it was written)", 1L, Long::sum);
             }

@@ -36,11 +36,13 @@ class OverheadSuiteTest {
         assertThat(Double.parseDouble(jtrace[5])).as("CPU µs per op").isPositive();
         assertThat(Long.parseLong(jtrace[6])).as("events read back from the trace").isGreaterThan(1000);
         assertThat(Long.parseLong(jtrace[7])).as("lost events").isZero();
-        assertThat(Long.parseLong(jtrace[8])).as("trace bytes").isGreaterThan(Long.parseLong(jtrace[6]));
+        assertThat(Long.parseLong(jtrace[8])).as("validation errors in the trace").isZero();
+        assertThat(Long.parseLong(jtrace[9])).as("trace bytes").isGreaterThan(Long.parseLong(jtrace[6]));
         assertThat(none[6]).as("no recording without tracing").isEqualTo("-1");
+        assertThat(none[8]).as("nothing validated without tracing").isEqualTo("-1");
 
-        assertThat(Double.parseDouble(jtrace[10])).as("load at the start").isNotNegative();
-        assertThat(Double.parseDouble(jtrace[11])).as("load at the end").isNotNegative();
+        assertThat(Double.parseDouble(jtrace[11])).as("load at the start").isNotNegative();
+        assertThat(Double.parseDouble(jtrace[12])).as("load at the end").isNotNegative();
 
         String md = Files.readString(out.resolve("results.md"));
         assertThat(md).contains("| workload | config | CPU/op Δ % [95 % CI] | throughput Δ % [95 % CI] | ops/s (median) |");

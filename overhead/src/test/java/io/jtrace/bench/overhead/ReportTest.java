@@ -20,7 +20,7 @@ class ReportTest {
     }
 
     private static RunResult run(int round, String workload, String config, double ops, double cpu, double load) {
-        return new RunResult(round, workload, config, ops, Double.NaN, cpu, -1, -1, -1, 5, load, load, null, null);
+        return new RunResult(round, workload, config, ops, Double.NaN, cpu, -1, -1, -1, -1, 5, load, load, null, null);
     }
 
     /** The baseline drifts between rounds; per-round ratios: h2 ops 0.98, 0.99, 0.97, CPU 1.02, 1.01, 1.03; queues 0.96 and 1.05 ×3. */
@@ -79,8 +79,20 @@ class ReportTest {
     }
 
     @Test
+    void aTraceThatFailsValidationIsAProblemOfTheReport() {
+        List<RunResult> runs = List.of(run(1, "h2", "none", 1000, 10),
+                new RunResult(1, "h2", "t", 980, Double.NaN, 10.2, 5_000, 0, 114, 40_000, 5, 0.5, 0.5, null, null),
+                run(2, "h2", "none", 1000, 10),
+                new RunResult(2, "h2", "t", 990, Double.NaN, 10.1, 5_000, 0, 0, 40_000, 5, 0.5, 0.5, null, null));
+        String md = new Report(OPTIONS, List.of(NONE, T), List.of(), runs, "", 1).markdown();
+        assertThat(md).contains("Problems:").contains("t on h2: the trace failed validation (114 impossible state transitions");
+        assertThat(md).doesNotContain("(0 impossible");
+        assertThat(runs.get(1).csv()).contains(",5000,0,114,40000,");
+    }
+
+    @Test
     void everyRunsLoadsAreInTheCsv() {
-        RunResult r = new RunResult(2, "h2", "t", 980, Double.NaN, 10.2, -1, -1, -1, 5, 0.25, 1.75, null, null);
+        RunResult r = new RunResult(2, "h2", "t", 980, Double.NaN, 10.2, -1, -1, -1, -1, 5, 0.25, 1.75, null, null);
         assertThat(RunResult.csvHeader()).contains(",loadAverage1mStart,loadAverage1mEnd,");
         assertThat(r.csv()).contains(",0.25,1.75,");
     }
