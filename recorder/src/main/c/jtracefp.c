@@ -20,9 +20,6 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
-#if defined(__x86_64__)
-#include <x86intrin.h>
-#endif
 
 #if defined(__x86_64__)
 /* frame_x86.hpp: interpreter_frame_method_offset, interpreter_frame_bcp_offset (words from fp) */
@@ -344,23 +341,6 @@ __attribute__((noinline)) int64_t jtfp_walk(int32_t max_frames, int32_t kind, in
     }
     h &= ~(uint64_t) 1;
     return h == 0 ? 2 : (int64_t) h;
-}
-
-/*
- * The CPU's time-stamp counter, for the trace clock (the Java side's TickClock decides whether it
- * can be trusted and converts); 0 where this helper has none to offer. RDTSCP, not RDTSC: RDTSC
- * may run before the instructions ahead of it, so a thread that saw another's store (a wake-up)
- * could read a time before the other's read for that store; with plain RDTSC, traces of the
- * vthreads workload had an UNBLOCK timed before the BLOCK it ends ~100 times in 13 s. RDTSCP
- * waits for everything before it, as the kernel's own clock read does (rdtsc_ordered).
- */
-int64_t jtfp_ticks(void) {
-#if defined(__x86_64__)
-    unsigned int cpu;
-    return (int64_t) __rdtscp(&cpu);
-#else
-    return 0;
-#endif
 }
 
 /*

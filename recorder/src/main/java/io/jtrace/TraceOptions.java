@@ -17,18 +17,9 @@ import java.util.Locale;
  * @param stackDepth       innermost frames kept per stack; deeper stacks are marked truncated
  * @param stackCheck       the {@code fp} tier also takes every stack with {@code fast} and counts
  *                         disagreements (reported on stderr when recording stops): a correctness check, slow
- * @param clock            where event times come from (both on {@code System.nanoTime()}'s scale)
  */
 public record TraceOptions(Duration generationPeriod, long generationBytes, int bufferBytes, long budgetBytes,
-                           Stacks stacks, int stackDepth, boolean stackCheck, Clock clock) {
-
-    /** Where event times come from. */
-    public enum Clock {
-        /** The CPU's time-stamp counter where the kernel trusts it and the fp helper is loaded, else SYSTEM: the default. */
-        AUTO,
-        /** {@code System.nanoTime()}. */
-        SYSTEM
-    }
+                           Stacks stacks, int stackDepth, boolean stackCheck) {
 
     /** Stack capture tiers (DESIGN.md, "Stack capture"). */
     public enum Stacks {
@@ -62,9 +53,6 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
         if (stacks == null) {
             throw new IllegalArgumentException("stacks must be off, slow, fast, fp or auto");
         }
-        if (clock == null) {
-            throw new IllegalArgumentException("clock must be auto or system");
-        }
     }
 
     /**
@@ -72,46 +60,42 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
      * frames from the best tier the JVM allows, no cross-check.
      */
     public static TraceOptions defaults() {
-        return new TraceOptions(Duration.ofSeconds(1), 16L << 20, 16 << 10, 32L << 20, Stacks.AUTO, 128, false, Clock.AUTO);
+        return new TraceOptions(Duration.ofSeconds(1), 16L << 20, 16 << 10, 32L << 20, Stacks.AUTO, 128, false);
     }
 
     public TraceOptions withGenerationPeriod(Duration d) {
-        return new TraceOptions(d, generationBytes, bufferBytes, budgetBytes, stacks, stackDepth, stackCheck, clock);
+        return new TraceOptions(d, generationBytes, bufferBytes, budgetBytes, stacks, stackDepth, stackCheck);
     }
 
     public TraceOptions withGenerationBytes(long n) {
-        return new TraceOptions(generationPeriod, n, bufferBytes, budgetBytes, stacks, stackDepth, stackCheck, clock);
+        return new TraceOptions(generationPeriod, n, bufferBytes, budgetBytes, stacks, stackDepth, stackCheck);
     }
 
     public TraceOptions withBufferBytes(int n) {
-        return new TraceOptions(generationPeriod, generationBytes, n, budgetBytes, stacks, stackDepth, stackCheck, clock);
+        return new TraceOptions(generationPeriod, generationBytes, n, budgetBytes, stacks, stackDepth, stackCheck);
     }
 
     public TraceOptions withBudgetBytes(long n) {
-        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, n, stacks, stackDepth, stackCheck, clock);
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, n, stacks, stackDepth, stackCheck);
     }
 
     public TraceOptions withStacks(Stacks s) {
-        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, s, stackDepth, stackCheck, clock);
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, s, stackDepth, stackCheck);
     }
 
     public TraceOptions withStackDepth(int n) {
-        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, stacks, n, stackCheck, clock);
-    }
-
-    public TraceOptions withClock(Clock c) {
-        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, stacks, stackDepth, stackCheck, c);
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, stacks, n, stackCheck);
     }
 
     public TraceOptions withStackCheck(boolean on) {
-        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, stacks, stackDepth, on, clock);
+        return new TraceOptions(generationPeriod, generationBytes, bufferBytes, budgetBytes, stacks, stackDepth, on);
     }
 
     /**
      * Applies {@code key=value} pairs separated by commas to the defaults: {@code period} (e.g. 1s,
      * 500ms), {@code genbytes}, {@code buffer}, {@code budget} (sizes: 64k, 16m, 1g or bytes),
      * {@code stacks} (off|slow|fast|fp|auto), {@code stackdepth},
-     * {@code stackcheck} (on|off), {@code clock} (auto|system). Keys in {@code ignoredKeys} are left for the
+     * {@code stackcheck} (on|off). Keys in {@code ignoredKeys} are left for the
      * caller. Throws IllegalArgumentException with a one-line message naming the bad option.
      */
     public static TraceOptions parse(String spec, String... ignoredKeys) {
@@ -154,14 +138,9 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
                     case "off", "false" -> false;
                     default -> throw new IllegalArgumentException("option stackcheck=" + value + ": expected on or off");
                 });
-                case "clock" -> o.withClock(switch (value.toLowerCase(Locale.ROOT)) {
-                    case "auto" -> Clock.AUTO;
-                    case "system" -> Clock.SYSTEM;
-                    default -> throw new IllegalArgumentException("option clock=" + value + ": expected auto or system");
-                });
                 case "stackdepth" -> o.withStackDepth(Math.clamp(number(key, value, value), Integer.MIN_VALUE, Integer.MAX_VALUE));
                 default -> throw new IllegalArgumentException("unknown option '" + key
-                        + "' (known: period, genbytes, buffer, budget, stacks, stackdepth, stackcheck, clock)");
+                        + "' (known: period, genbytes, buffer, budget, stacks, stackdepth, stackcheck)");
             };
         }
         return o;

@@ -59,12 +59,10 @@ class TraceOptionsTest {
     }
 
     @Test
-    void theClockIsAutoUnlessSystemIsAskedForAndAnythingElseIsOneLine() {
-        assertThat(TraceOptions.defaults().clock()).isEqualTo(TraceOptions.Clock.AUTO);
-        assertThat(TraceOptions.parse("clock=system").clock()).isEqualTo(TraceOptions.Clock.SYSTEM);
-        assertThat(TraceOptions.parse("clock=AUTO").clock()).isEqualTo(TraceOptions.Clock.AUTO);
-        assertThatThrownBy(() -> TraceOptions.parse("clock=tsc")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("option clock=tsc: expected auto or system");
+    void theRemovedClockOptionIsAnUnknownOption() {
+        // the trace clock is System.nanoTime() only since 2026-12-07: clock=auto|system is gone
+        assertThatThrownBy(() -> TraceOptions.parse("clock=system")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown option 'clock' (known: period, genbytes, buffer, budget, stacks, stackdepth, stackcheck)");
     }
 
     @Test

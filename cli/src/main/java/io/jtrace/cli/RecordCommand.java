@@ -26,7 +26,7 @@ final class RecordCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--options", paramLabel = "KEY=VALUE,…",
-            description = "agent options: period, genbytes, buffer, budget, stacks, stackdepth, stackcheck, clock, events")
+            description = "agent options: period, genbytes, buffer, budget, stacks, stackdepth, stackcheck, events")
     String options;
 
     @Option(names = "--preserve-frame-pointer", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -29,8 +29,6 @@ final class FpHelper {
     private static final String UNAVAILABLE;
     private static final MethodHandle WALK;
     private static final MethodHandle FRAMES;
-    /** jtfp_ticks, whenever the helper loaded (its fp self-test aside): null if it did not. */
-    private static final MethodHandle TICKS;
 
     static {
         String why;
@@ -56,11 +54,10 @@ final class FpHelper {
         UNAVAILABLE = why;
         WALK = why == null ? h.walk : null;
         FRAMES = why == null ? h.frames : null;
-        TICKS = h == null ? null : h.ticks;
     }
 
     private record Handles(MethodHandle walk, MethodHandle frames, long returnPc, MethodHandle addBoundary,
-                           MethodHandle setReturnBarrier, MethodHandle ticks) {}
+                           MethodHandle setReturnBarrier) {}
 
     /** The helper's entry points, or why there are none (a String). */
     private static Object load(String platform) {
@@ -98,8 +95,7 @@ final class FpHelper {
                 downcall(symbols, "jtfp_frames", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
                 returnPc,
                 downcall(symbols, "jtfp_add_boundary", FunctionDescriptor.ofVoid(JAVA_LONG)),
-                downcall(symbols, "jtfp_set_return_barrier", FunctionDescriptor.ofVoid(JAVA_LONG)),
-                downcall(symbols, "jtfp_ticks", FunctionDescriptor.of(JAVA_LONG)));
+                downcall(symbols, "jtfp_set_return_barrier", FunctionDescriptor.ofVoid(JAVA_LONG)));
     }
 
     private FpHelper() {}
@@ -136,20 +132,6 @@ final class FpHelper {
      */
     static boolean aboveReturnBarrier(long fingerprint) {
         return (fingerprint & 1) != 0;
-    }
-
-    /** Whether {@link #ticks()} may be called: the helper loaded, whether or not the fp tier can run. */
-    static boolean ticksLoaded() {
-        return TICKS != null;
-    }
-
-    /** The CPU's time-stamp counter (0 where the helper has none); only if {@link #ticksLoaded()}. */
-    static long ticks() {
-        try {
-            return (long) TICKS.invokeExact();
-        } catch (Throwable e) {
-            return 0; // a critical downcall does not throw
-        }
     }
 
     /** The return addresses of the calling thread's frame chain (diagnostics and tests). */

@@ -266,7 +266,6 @@ final class GenerationWriter implements Runnable {
 
     /** Closes generation {@link #gen}; opens the next one unless this is the last. */
     private void advance(boolean last) throws IOException {
-        r.refitClock(); // before the generation's end time, which the refit leaves where it was
         long end = r.clock();
         long next = gen + 1;
         long lost;

@@ -68,12 +68,6 @@ public final class Recorder {
     final AtomicLong lost = new AtomicLong();
     /** The stack tier in use, or null when stacks are off. */
     private final StackTier stacks;
-    /**
-     * The trace clock's source where it is the time-stamp counter, else null (System.nanoTime):
-     * only with the fp tier, whose helper reads it; loading the helper for the clock alone would
-     * cost start-up time (its self-test) for a few ns per event.
-     */
-    private final TickClock ticks;
     /** Whether a virtual thread's park permit can be read ({@link ParkPermits}: jdk.internal.misc is exported to us). */
     private final boolean parkPermitsReadable = Writers.carrierLocalsOpen() && ParkPermits.available();
     final GenerationWriter background;
@@ -88,7 +82,6 @@ public final class Recorder {
         this.options = options;
         this.pool = new BufferPool(options.bufferBytes(), (int) Math.min(1 << 24, options.budgetBytes() / options.bufferBytes()));
         this.stacks = StackTier.of(options);
-        this.ticks = stacks instanceof FpStacks && options.clock() == TraceOptions.Clock.AUTO ? TickClock.create() : null;
         tables.set(0, new GenerationTables(stacks, 0, 0));
         tables.set(1, new GenerationTables(stacks, 1, 0));
         this.background = new GenerationWriter(this, out, closeOut);
@@ -190,17 +183,13 @@ public final class Recorder {
         beforeStop.add(task);
     }
 
-    /** Nanoseconds since the session started: the trace clock. */
+    /**
+     * Nanoseconds since the session started: the trace clock. {@code System.nanoTime()}: the
+     * time-stamp counter read through the fp helper was no cheaper once its read was ordered
+     * (docs/performance.md, "The trace clock", 2026-12-07).
+     */
     long clock() {
-        TickClock c = ticks;
-        return (c != null ? c.nanoTime() : System.nanoTime()) - origin;
-    }
-
-    /** Refits the time-stamp counter's scale to System.nanoTime (the background writer, once per generation). */
-    void refitClock() {
-        if (ticks != null) {
-            ticks.refit();
-        }
+        return System.nanoTime() - origin;
     }
 
     /** The System.nanoTime() value of trace time zero. */

@@ -90,12 +90,12 @@ class AgentEndToEndIT {
     }
 
     /**
-     * As {@code ./jtrace record} launches it (-XX:+PreserveFramePointer: the fp tier, and the trace
-     * clock on the CPU's time-stamp counter where the kernel trusts it): the same answers, times
-     * included, and the JVM's own events, timed by its own clock, still fall on the waits they end.
+     * As {@code ./jtrace record} launches it (-XX:+PreserveFramePointer: the fp tier): the same
+     * answers, times included, and the JVM's own events, timed by its own clock, still fall on the
+     * waits they end.
      */
     @Test
-    void theSameAnswersWithTheTimeStampCounterClock() throws Exception {
+    void theSameAnswersAsRecordLaunchesIt() throws Exception {
         handoffs(recordCleanly(List.of("-XX:+PreserveFramePointer"), "", Handoffs.class));
     }
 
