@@ -46,8 +46,9 @@ final class StatsCommand implements Callable<Integer> {
 
     static void warnIfTruncated(boolean truncated, PrintWriter err) {
         if (truncated) {
-            err.println("jtrace: warning: the trace is truncated (no end record): "
-                    + "shown are its complete generations; the last, incomplete one is lost");
+            err.println("jtrace: warning: the trace is truncated (no end record): the recording stopped early "
+                    + "(the JVM was killed, or writing the trace failed: the traced JVM's stderr says how much was not written); "
+                    + "shown are its complete generations, and lost events counts only theirs");
         }
     }
 

@@ -7,6 +7,7 @@ import io.jtrace.format.TraceEncoder;
 import io.jtrace.format.Wire;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ref.WeakReference;
@@ -70,6 +71,12 @@ final class GenerationWriter implements Runnable {
 
     private final Recorder r;
     private final OutputStream out;
+    /** The bytes that reached the caller's stream (the file): where the trace ends if writing fails. */
+    private final CountingOutput reached;
+    /** Why writing the trace failed, or null. */
+    private volatile String failure;
+    /** The bytes of events recorded but dropped when writing failed (buffers not yet written). */
+    private volatile long unwrittenBytes;
     private final boolean closeOut;
     private final TraceEncoder enc;
     private final TableWriter table = new TableWriter();
@@ -122,7 +129,8 @@ final class GenerationWriter implements Runnable {
 
     GenerationWriter(Recorder r, OutputStream out, boolean closeOut) {
         this.r = r;
-        this.out = closeOut ? new BufferedOutputStream(out, 1 << 16) : out;
+        this.reached = new CountingOutput(out);
+        this.out = closeOut ? new BufferedOutputStream(reached, 1 << 16) : reached;
         this.closeOut = closeOut;
         this.enc = new TraceEncoder(this.out);
     }
@@ -153,9 +161,11 @@ final class GenerationWriter implements Runnable {
             enc.end();
             enc.flush();
         } catch (IOException | RuntimeException | Error e) {
+            failure = e.toString();
+            r.writeFailed = true; // before closed: every event refused from now on is counted
             r.closed = true;
             System.err.println("jtrace: writing the trace failed, recording stopped: " + e);
-            recycleEverything();
+            unwrittenBytes = recycleEverything();
         } finally {
             if (closeOut) {
                 try {
@@ -595,17 +605,60 @@ final class GenerationWriter implements Runnable {
         enc.record(kind, body.array(), 0, body.size());
     }
 
-    /** After an I/O failure: give every buffer back so nothing leaks; writers see {@code closed}. */
-    private void recycleEverything() {
+    /**
+     * After an I/O failure: gives every buffer back so nothing leaks (writers see {@code closed});
+     * returns the bytes of events they held, which the trace will never have.
+     */
+    private long recycleEverything() {
+        long bytes = 0;
         for (Buffer b = r.full.takeAll(); b != null; ) {
             Buffer next = b.next; // give() clears the link
+            bytes += b.length;
             r.pool.give(b);
             b = next;
         }
         for (Buffer b : nextGeneration) {
+            bytes += b.length;
             r.pool.give(b);
         }
         nextGeneration.clear();
+        return bytes;
+    }
+
+    /** Why writing the trace failed, or null if it has not. */
+    String failure() {
+        return failure;
+    }
+
+    /** The bytes of the trace that reached its stream. */
+    long bytesWritten() {
+        return reached.count;
+    }
+
+    /** After a failure: the bytes of events recorded but not written (final once the writer has ended). */
+    long unwrittenBytes() {
+        return unwrittenBytes;
+    }
+
+    /** Counts what the stream below it accepted (a write that throws is not counted). */
+    private static final class CountingOutput extends FilterOutputStream {
+        volatile long count;
+
+        CountingOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
     }
 
     private long wallClock(long traceTime) {

@@ -54,6 +54,12 @@ public final class Recorder {
      * not counted as lost (the recording has ended). Every event begun before is in the file.
      */
     volatile boolean closed;
+    /**
+     * Set (before {@link #closed}) when writing the trace failed: the events begun from then on
+     * are counted in {@link #unwritten}, which the stop reports on stderr, as the file cannot.
+     */
+    volatile boolean writeFailed;
+    final AtomicLong unwritten = new AtomicLong();
 
     /**
      * The tables of the current and the previous generation, by generation parity. The background
@@ -144,6 +150,15 @@ public final class Recorder {
         String report = r.stacks == null ? null : r.stacks.report();
         if (report != null) {
             System.err.println("jtrace: " + report);
+        }
+        String failure = r.background.failure();
+        if (failure != null) {
+            // the file ends at the failure: only here can what it misses be said
+            System.err.println("jtrace: the trace is incomplete: writing it failed (" + failure + ") after "
+                    + r.background.bytesWritten() + " bytes; at least " + r.unwritten.get() + " events recorded after that and "
+                    + r.background.unwrittenBytes() + " bytes of events recorded before it were not written;"
+                    + (r.background.bytesWritten() == 0 ? " the file holds nothing of it"
+                            : " the generations before the failure are readable"));
         }
         long lost = r.background.lostInAll();
         if (lost > 0) {
@@ -255,11 +270,16 @@ public final class Recorder {
         if (w == null) {
             if (!closed) {
                 lost.incrementAndGet();
+            } else if (writeFailed) {
+                unwritten.incrementAndGet();
             }
             return null;
         }
         if (closed) {
             w.release();
+            if (writeFailed) {
+                unwritten.incrementAndGet();
+            }
             return null;
         }
         // the generation before the clock: the advancer takes a generation's end time before it

@@ -106,6 +106,9 @@ public final class KnownAnswers {
             }
         });
         await(waiting);
+        while (notified.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait(); // in wait() now: the 30 ms below are all inside its wait, however late it got there
+        }
         sleep(30);
         synchronized (mailbox) {
             delivered[0] = true;
