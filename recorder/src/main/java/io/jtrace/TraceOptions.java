@@ -119,31 +119,45 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
                     continue outer;
                 }
             }
-            o = switch (key) {
-                case "period" -> o.withGenerationPeriod(duration(key, value));
-                case "genbytes" -> o.withGenerationBytes(size(key, value));
-                case "buffer" -> o.withBufferBytes((int) Math.min(Integer.MAX_VALUE, size(key, value)));
-                case "budget" -> o.withBudgetBytes(size(key, value));
-                case "stacks" -> o.withStacks(switch (value.toLowerCase(Locale.ROOT)) {
-                    case "off" -> Stacks.OFF;
-                    case "slow" -> Stacks.SLOW;
-                    case "fast" -> Stacks.FAST;
-                    case "fp" -> Stacks.FP;
-                    case "auto", "on" -> Stacks.AUTO;
-                    default -> throw new IllegalArgumentException("option stacks=" + value
-                            + ": expected off, slow, fast, fp or auto");
-                });
-                case "stackcheck" -> o.withStackCheck(switch (value.toLowerCase(Locale.ROOT)) {
-                    case "on", "true" -> true;
-                    case "off", "false" -> false;
-                    default -> throw new IllegalArgumentException("option stackcheck=" + value + ": expected on or off");
-                });
-                case "stackdepth" -> o.withStackDepth(Math.clamp(number(key, value, value), Integer.MIN_VALUE, Integer.MAX_VALUE));
-                default -> throw new IllegalArgumentException("unknown option '" + key
-                        + "' (known: period, genbytes, buffer, budget, stacks, stackdepth, stackcheck)");
-            };
+            try {
+                o = apply(o, key, value);
+            } catch (IllegalArgumentException e) {
+                // a range checked where the options are built names the key, not the value given
+                String range = "option " + key + " must be ";
+                throw e.getMessage().startsWith(range)
+                        ? new IllegalArgumentException("option " + key + "=" + value + ": must be "
+                                + e.getMessage().substring(range.length()))
+                        : e;
+            }
         }
         return o;
+    }
+
+    /** {@code o} with the option {@code key} set to {@code value}. */
+    private static TraceOptions apply(TraceOptions o, String key, String value) {
+        return switch (key) {
+            case "period" -> o.withGenerationPeriod(duration(key, value));
+            case "genbytes" -> o.withGenerationBytes(size(key, value));
+            case "buffer" -> o.withBufferBytes((int) Math.min(Integer.MAX_VALUE, size(key, value)));
+            case "budget" -> o.withBudgetBytes(size(key, value));
+            case "stacks" -> o.withStacks(switch (value.toLowerCase(Locale.ROOT)) {
+                case "off" -> Stacks.OFF;
+                case "slow" -> Stacks.SLOW;
+                case "fast" -> Stacks.FAST;
+                case "fp" -> Stacks.FP;
+                case "auto", "on" -> Stacks.AUTO;
+                default -> throw new IllegalArgumentException("option stacks=" + value
+                        + ": expected off, slow, fast, fp or auto");
+            });
+            case "stackcheck" -> o.withStackCheck(switch (value.toLowerCase(Locale.ROOT)) {
+                case "on", "true" -> true;
+                case "off", "false" -> false;
+                default -> throw new IllegalArgumentException("option stackcheck=" + value + ": expected on or off");
+            });
+            case "stackdepth" -> o.withStackDepth(Math.clamp(number(key, value, value), Integer.MIN_VALUE, Integer.MAX_VALUE));
+            default -> throw new IllegalArgumentException("unknown option '" + key
+                    + "' (known: period, genbytes, buffer, budget, stacks, stackdepth, stackcheck)");
+        };
     }
 
     private static void check(boolean ok, String key, String range) {
@@ -216,15 +230,18 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
 
     private static Duration parseDuration(String key, String v) {
         String s = v.toLowerCase(Locale.ROOT);
-        if (s.endsWith("ms")) {
-            return Duration.ofMillis(number(key, v, s.substring(0, s.length() - 2)));
+        String unit = s.endsWith("ms") ? "ms" : s.endsWith("s") ? "s" : s.endsWith("m") ? "m" : null;
+        String digits = unit == null ? null : s.substring(0, s.length() - unit.length());
+        if (digits == null || digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9' || c == '-')) {
+            // 1ns, 1.5s, 10 (no unit): say what is understood rather than "not a number"
+            throw new IllegalArgumentException("option " + key + "=" + v
+                    + ": expected a whole number of ms, s or m, such as 500ms, 1s or 1m");
         }
-        if (s.endsWith("s")) {
-            return Duration.ofSeconds(number(key, v, s.substring(0, s.length() - 1)));
-        }
-        if (s.endsWith("m")) {
-            return Duration.ofMinutes(number(key, v, s.substring(0, s.length() - 1)));
-        }
-        throw new IllegalArgumentException("option " + key + "=" + v + ": expected a duration such as 500ms, 1s or 1m");
+        long n = number(key, v, digits);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+        };
     }
 }

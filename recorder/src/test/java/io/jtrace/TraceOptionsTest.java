@@ -111,8 +111,14 @@ class TraceOptionsTest {
 
     @Test
     void aBadValueIsEchoedAsGiven() {
-        assertThatThrownBy(() -> TraceOptions.parse("period=1ns")).hasMessage("option period=1ns: not a number");
+        assertThatThrownBy(() -> TraceOptions.parse("period=1ns"))
+                .hasMessage("option period=1ns: expected a whole number of ms, s or m, such as 500ms, 1s or 1m");
+        assertThatThrownBy(() -> TraceOptions.parse("period=1.5s"))
+                .hasMessage("option period=1.5s: expected a whole number of ms, s or m, such as 500ms, 1s or 1m");
         assertThatThrownBy(() -> TraceOptions.parse("budget=12xk")).hasMessage("option budget=12xk: not a number");
+        assertThatThrownBy(() -> TraceOptions.parse("period=5ms")).hasMessage("option period=5ms: must be between 10ms and 24h");
+        assertThatThrownBy(() -> TraceOptions.parse("stackdepth=5000"))
+                .hasMessage("option stackdepth=5000: must be between 1 and 4096");
     }
 
     @Test

@@ -11,6 +11,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The {@code jtrace} command. */
 @Command(name = "jtrace", mixinStandardHelpOptions = true, version = "jtrace 0.1.0 (trace format v1)",
@@ -36,7 +39,8 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("jtrace: " + describe(e));
+            Path file = e instanceof TraceFormatException ? traceFile(parsed) : null;
+            cmd.getErr().println("jtrace: " + (file != null ? file + ": " : "") + describe(e));
             return e instanceof BadUsage ? 2 : 1;
         });
         try {
@@ -53,6 +57,24 @@ public final class Main {
         String option = System.getProperty("jtrace.heapOption");
         return "jtrace: out of memory (the heap is " + mb + " MB): "
                 + (option != null ? "give it more with " + option + "=8g (or larger)" : "give the JVM more with -Xmx8g (or larger)");
+    }
+
+    /**
+     * The trace file the failed command was reading: its one {@code Path} argument (a format error
+     * knows its byte offset, not its file, and every other error names the file already).
+     */
+    static Path traceFile(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult sub = parsed;
+        while (sub.subcommand() != null) {
+            sub = sub.subcommand();
+        }
+        List<Path> files = new ArrayList<>();
+        for (CommandLine.Model.PositionalParamSpec p : sub.matchedPositionals()) {
+            if (p.getValue() instanceof Path f) {
+                files.add(f);
+            }
+        }
+        return files.size() == 1 ? files.getFirst() : null;
     }
 
     /** One line that says what went wrong, without a stack trace for expected failures. */

@@ -400,7 +400,7 @@ class AnalysisCommandsTest {
         for (String cmd : List.of("threads", "tasks", "regions")) {
             CliRun run = CliRun.of(cmd, junk.toString());
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err().strip()).startsWith("jtrace: not a valid trace").doesNotContain("\n");
+            assertThat(run.err().strip()).startsWith("jtrace: " + junk + ": not a valid trace").doesNotContain("\n");
         }
     }
 

@@ -148,7 +148,7 @@ class CliTest {
         for (String cmd : new String[] {"stats", "dump"}) {
             CliRun run = CliRun.of(cmd, notATrace.toString());
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err().strip()).isEqualTo("jtrace: not a valid trace: not a jtrace trace (bad magic) at byte offset 0");
+            assertThat(run.err().strip()).isEqualTo("jtrace: " + notATrace + ": not a valid trace: not a jtrace trace (bad magic) at byte offset 0");
         }
     }
 
@@ -161,7 +161,7 @@ class CliTest {
         Path corrupt = Files.write(dir.resolve("corrupt.jtrace"), bytes);
         CliRun run = CliRun.of("stats", corrupt.toString());
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).isEqualTo("jtrace: not a valid trace: record kind 127 is not allowed inside a generation at byte offset " + firstBatch);
+        assertThat(run.err().strip()).isEqualTo("jtrace: " + corrupt + ": not a valid trace: record kind 127 is not allowed inside a generation at byte offset " + firstBatch);
     }
 
     @Test
@@ -186,7 +186,7 @@ class CliTest {
         assertThat(CliRun.of("stats").exitCode()).isEqualTo(2);
         CliRun badOption = CliRun.of("demo", "-o", dir.resolve("x.jtrace").toString(), "--options", "period=never");
         assertThat(badOption.exitCode()).isEqualTo(2);
-        assertThat(badOption.err().strip()).isEqualTo("jtrace: option period=never: expected a duration such as 500ms, 1s or 1m");
+        assertThat(badOption.err().strip()).isEqualTo("jtrace: option period=never: expected a whole number of ms, s or m, such as 500ms, 1s or 1m");
     }
 
     /** Offset of the record following the record that starts at {@code at}. */

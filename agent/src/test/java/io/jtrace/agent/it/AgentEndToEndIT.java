@@ -402,7 +402,7 @@ class AgentEndToEndIT {
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.stdout()).startsWith("results 200 sum ");
         assertThat(run.stderr().lines().filter(l -> l.startsWith("jtrace:")).toList())
-                .containsExactly("jtrace: not tracing: option period=soon: expected a duration such as 500ms, 1s or 1m; "
+                .containsExactly("jtrace: not tracing: option period=soon: expected a whole number of ms, s or m, such as 500ms, 1s or 1m; "
                         + "the agent also takes file=PATH, events=FAMILY+… and classcache=DIR|off");
         assertThat(run.trace()).doesNotExist();
     }
