@@ -148,7 +148,7 @@ class CliTest {
         for (String cmd : new String[] {"stats", "dump"}) {
             CliRun run = CliRun.of(cmd, notATrace.toString());
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err().strip()).isEqualTo("jtrace: " + notATrace + ": not a valid trace: not a jtrace trace (bad magic) at byte offset 0");
+            assertThat(run.err().strip()).isEqualTo("jtrace: " + notATrace + ": not a valid trace: not a jtrace trace (bad magic: it starts \"hello,\") at byte offset 0");
         }
     }
 

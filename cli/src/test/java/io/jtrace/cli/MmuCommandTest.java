@@ -99,6 +99,6 @@ class MmuCommandTest {
         Path notATrace = Files.writeString(dir.resolve("notes.txt"), "hello\n");
         CliRun bad = CliRun.of("mmu", notATrace.toString());
         assertThat(bad.exitCode()).isEqualTo(1);
-        assertThat(bad.err().strip()).isEqualTo("jtrace: " + notATrace + ": not a valid trace: not a jtrace trace (bad magic) at byte offset 0");
+        assertThat(bad.err().strip()).isEqualTo("jtrace: " + notATrace + ": not a valid trace: not a jtrace trace (bad magic: it starts \"hello\\x0a\") at byte offset 0");
     }
 }

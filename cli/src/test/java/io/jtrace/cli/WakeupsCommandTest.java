@@ -189,6 +189,6 @@ class WakeupsCommandTest {
         Path notATrace = Files.writeString(dir.resolve("notes.txt"), "hello\n");
         CliRun bad = CliRun.of("wakeups", notATrace.toString());
         assertThat(bad.exitCode()).isEqualTo(1);
-        assertThat(bad.err().strip()).isEqualTo("jtrace: " + notATrace + ": not a valid trace: not a jtrace trace (bad magic) at byte offset 0");
+        assertThat(bad.err().strip()).isEqualTo("jtrace: " + notATrace + ": not a valid trace: not a jtrace trace (bad magic: it starts \"hello\\x0a\") at byte offset 0");
     }
 }

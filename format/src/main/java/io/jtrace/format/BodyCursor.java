@@ -89,8 +89,13 @@ final class BodyCursor {
     }
 
     String string() throws TraceFormatException {
+        return new String(stringBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** A string's bytes as written, for a message about them: decoding would hide a damaged byte. */
+    byte[] stringBytes() throws TraceFormatException {
         int len = length("string length");
-        String s = new String(b, pos, len, StandardCharsets.UTF_8);
+        byte[] s = java.util.Arrays.copyOfRange(b, pos, pos + len);
         pos += len;
         return s;
     }

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,7 +164,8 @@ public final class TraceReader implements AutoCloseable {
         offset += h.length;
         int magicBytes = Math.min(h.length, Wire.MAGIC.length);
         if (!Arrays.equals(h, 0, magicBytes, Wire.MAGIC, 0, magicBytes)) {
-            throw new TraceFormatException(0, "not a jtrace trace (bad magic)");
+            throw new TraceFormatException(0, "not a jtrace trace (bad magic: it starts \""
+                    + printable(Arrays.copyOf(h, magicBytes)) + "\")");
         }
         if (h.length < Wire.HEADER_BYTES) {
             // an empty file, or the start of a trace: the recording was cut inside its header
@@ -191,15 +193,17 @@ public final class TraceReader implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             long at = c.offset();
             int code = c.bounded(255, "event code");
-            String name = c.string();
+            byte[] nameBytes = c.stringBytes();
+            String name = new String(nameBytes, StandardCharsets.UTF_8);
             int flags = c.bounded(3, "event flags");
             int argCount = c.bounded(64, "event argument count");
             EventSpec spec = new EventSpec(code, name, (flags & EventSpec.FLAG_TIMED) != 0,
                     (flags & EventSpec.FLAG_TAIL) != 0, argCount);
             EventType known = EventType.ofCode(code);
             if (known != null && !known.spec().equals(spec)) {
-                throw new TraceFormatException(at, "event code " + code + " is declared as "
-                        + printable(spec.toString()) + " but this reader knows it as " + known.spec());
+                throw new TraceFormatException(at, "event code " + code + " is declared as EventSpec[code=" + code
+                        + ", name=" + printable(nameBytes) + ", timed=" + spec.timed() + ", hasTail=" + spec.hasTail()
+                        + ", argCount=" + argCount + "] but this reader knows it as " + known.spec());
             }
             specs[code] = spec;
         }
@@ -411,15 +415,14 @@ public final class TraceReader implements AutoCloseable {
         }
     }
 
-    /** {@code s} with every character outside printable ASCII as \\uXXXX: a damaged name shows what its bytes are. */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch >= 0x20 && ch < 0x7F) {
-                b.append(ch);
+    /** {@code bytes} as text, every byte outside printable ASCII as \\xNN: a damaged name shows what its bytes are. */
+    static String printable(byte[] bytes) {
+        StringBuilder b = new StringBuilder(bytes.length);
+        for (byte x : bytes) {
+            if (x >= 0x20 && x < 0x7F) {
+                b.append((char) x);
             } else {
-                b.append(String.format("\\u%04x", (int) ch));
+                b.append(String.format("\\x%02x", x & 0xFF));
             }
         }
         return b.toString();

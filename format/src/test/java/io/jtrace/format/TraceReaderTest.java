@@ -165,8 +165,33 @@ class TraceReaderTest {
         String damaged = real.name().replace('E', '\u0081');
         HandBuiltTrace t = HandBuiltTrace.withSpecs(new EventSpec(real.code(), damaged, real.timed(), real.hasTail(), real.argCount()));
         assertThatThrownBy(() -> HandBuiltTrace.read(t.end().bytes()))
-                .isInstanceOf(TraceFormatException.class).hasMessageContaining("THR\\u0081AD_START")
+                .isInstanceOf(TraceFormatException.class).hasMessageContaining("name=THR\\xc2\\x81AD_START")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u0081"));
+    }
+
+    @Test
+    void aByteThatIsNoUtf8InAnEventNameIsShownAsItsValue() {
+        byte[] trace = HandBuiltTrace.withSpecs(EventType.THREAD_START.spec()).end().bytes();
+        byte[] name = "THREAD_START".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int at = indexOf(trace, name);
+        assertThat(at).isPositive();
+        trace[at + 3] = (byte) 0xC5; // 'E' with a bit flipped: a lead byte with no continuation
+        assertThatThrownBy(() -> HandBuiltTrace.read(trace))
+                .isInstanceOf(TraceFormatException.class).hasMessageContaining("name=THR\\xc5AD_START")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\ufffd"));
+    }
+
+    private static int indexOf(byte[] in, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= in.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (in[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @ParameterizedTest
