@@ -43,8 +43,18 @@ public final class Main {
             cmd.getErr().println("jtrace: " + (file != null ? file + ": " : "") + describe(e));
             return e instanceof BadUsage ? 2 : 1;
         });
+        ReadDamage.take(); // a damage of an earlier command line on this thread is not this one's
         try {
-            return cl.execute(args);
+            int code = cl.execute(args);
+            TraceFormatException damage = ReadDamage.take();
+            if (damage != null && code == 0) {
+                // after the answer over what precedes it, as for a truncated trace
+                Path file = traceFile(cl.getParseResult());
+                err.println("jtrace: " + (file != null ? file + ": " : "") + "warning: the trace is damaged: "
+                        + damage.getMessage() + "; shown is what precedes it (its complete generations)");
+                return 1;
+            }
+            return code;
         } catch (OutOfMemoryError oom) {
             err.println(outOfMemory());
             return 1;

@@ -30,10 +30,13 @@ final class TerminalProgress implements ReadProgress, AutoCloseable {
         this.start = clock.getAsLong();
     }
 
-    /** Progress on {@code err} if this process's stderr is a terminal, else nothing. */
+    /**
+     * Progress on {@code err} if this process's stderr is a terminal, else nothing; either way a
+     * read that meets damage after complete generations stops there ({@link ReadDamage}).
+     */
     static ReadProgressHandle forStderr(PrintWriter err) {
-        return stderrIsTerminal() ? new ReadProgressHandle(new TerminalProgress(err, System::nanoTime))
-                : ReadProgressHandle.NONE;
+        TerminalProgress shown = stderrIsTerminal() ? new TerminalProgress(err, System::nanoTime) : null;
+        return new ReadProgressHandle(ReadDamage.keepingWhatPrecedes(shown != null ? shown : ReadProgress.NONE), shown);
     }
 
     @Override
@@ -76,13 +79,11 @@ final class TerminalProgress implements ReadProgress, AutoCloseable {
     }
 
     /** The progress a command passes to its analysis, closed (line erased) when the analysis is done. */
-    record ReadProgressHandle(ReadProgress progress) implements AutoCloseable {
-        static final ReadProgressHandle NONE = new ReadProgressHandle(ReadProgress.NONE);
-
+    record ReadProgressHandle(ReadProgress progress, TerminalProgress shown) implements AutoCloseable {
         @Override
         public void close() {
-            if (progress instanceof TerminalProgress t) {
-                t.close();
+            if (shown != null) {
+                shown.close();
             }
         }
     }

@@ -165,6 +165,34 @@ class CliTest {
     }
 
     @Test
+    void aTraceDamagedAfterItsFirstGenerationIsAnsweredUpToTheDamageWarnsAndExitsOne() throws IOException {
+        byte[] bytes = Files.readAllBytes(trace);
+        int gens = readAll(trace).size();
+        assertThat(gens).isGreaterThan(2);
+        // the first record of the last generation but one: a generation start, made a kind no trace has
+        int at = Wire.HEADER_BYTES;
+        int seen = 0;
+        while (seen < gens - 1) {
+            at = recordAfter(bytes, at);
+            if (bytes[at] == Wire.GEN_BEGIN) {
+                seen++;
+            }
+        }
+        bytes[at] = 0x7F;
+        Path damaged = Files.write(dir.resolve("damaged.jtrace"), bytes);
+        for (String cmd : new String[] {"stats", "threads", "mmu", "wakeups", "tasks"}) {
+            CliRun run = CliRun.of(cmd, damaged.toString());
+            assertThat(run.exitCode()).as(cmd).isEqualTo(1);
+            assertThat(run.out()).as(cmd).isNotBlank();
+            assertThat(run.err().strip()).as(cmd).isEqualTo("jtrace: " + damaged + ": warning: the trace is damaged: "
+                    + "expected a generation start, found record kind 127 at byte offset " + at
+                    + "; shown is what precedes it (its complete generations)");
+        }
+        CliRun stats = CliRun.of("stats", damaged.toString());
+        assertThat(stats.out()).contains("generations:    " + (gens - 2));
+    }
+
+    @Test
     void aTruncatedTraceShowsItsCompleteGenerationsAndWarns() throws IOException {
         byte[] bytes = Files.readAllBytes(trace);
         Path cut = Files.write(dir.resolve("cut.jtrace"), java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));

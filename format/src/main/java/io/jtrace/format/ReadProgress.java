@@ -14,4 +14,17 @@ public interface ReadProgress {
      * @param totalBytes the file's size when it was opened (a file still being written may grow past it)
      */
     void update(long bytesRead, long totalBytes);
+
+    /**
+     * Whether a read that meets damaged data after at least one complete generation is to stop
+     * there and end as if the trace ended ({@link #damaged} says where), rather than throw: an
+     * answer over everything before the damage, as for a truncated trace. Default: throw.
+     */
+    default boolean keepsWhatPrecedesDamage() {
+        return false;
+    }
+
+    /** The read stopped at {@code damage}; every complete generation before it was returned. */
+    default void damaged(TraceFormatException damage) {
+    }
 }

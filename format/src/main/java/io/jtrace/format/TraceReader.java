@@ -89,8 +89,25 @@ public final class TraceReader implements AutoCloseable {
         return list;
     }
 
-    /** The next complete generation, or null at the end of the trace (check {@link #truncated()}). */
+    /**
+     * The next complete generation, or null at the end of the trace (check {@link #truncated()}),
+     * or where damaged data follows a complete generation if the progress keeps what precedes
+     * damage ({@link ReadProgress#keepsWhatPrecedesDamage()}).
+     */
     public Generation next() throws IOException {
+        try {
+            return nextOrThrow();
+        } catch (TraceFormatException e) {
+            if (lastGeneration < 0 || !progress.keepsWhatPrecedesDamage()) {
+                throw e;
+            }
+            finished = true;
+            progress.damaged(e);
+            return null;
+        }
+    }
+
+    private Generation nextOrThrow() throws IOException {
         if (finished) {
             return null;
         }
