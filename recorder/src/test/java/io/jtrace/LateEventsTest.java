@@ -58,6 +58,26 @@ class LateEventsTest {
     }
 
     @Test
+    void aLateStackIsCutToStackdepthAsTheRecordersOwnAre() throws Exception {
+        Path f = dir.resolve("deep.jtrace");
+        List<StackFrame> frames = java.util.stream.IntStream.range(0, 10)
+                .mapToObj(i -> new StackFrame("app.Deep", "level" + i, "()V", "", i + 1, 0, 2)).toList();
+        TraceFiles.record(f, TraceOptions.defaults().withStackDepth(3), () -> {
+            Trace.log("before", "the thread is known to the recorder");
+            sleep(5);
+            long now = LateEvents.traceTime();
+            LateEvents.monitorBlocked(Thread.currentThread().threadId(), now - 2_000_000, now - 1_000_000, "app.Deep",
+                    0, frames, false);
+        });
+        TraceFiles.ReadBack rb = TraceFiles.readAll(f);
+        Event block = rb.events().stream().filter(e -> e.late() && e.type() == EventType.BLOCK).findFirst().orElseThrow();
+        io.jtrace.format.StackTrace st = rb.generations().stream().map(g -> g.stack(block.stackId()))
+                .filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+        assertThat(st.frames()).as("the innermost three").isEqualTo(frames.subList(0, 3));
+        assertThat(st.truncated()).isTrue();
+    }
+
+    @Test
     void aThreadTheRecorderNeverSawGetsNoLateEvents() throws Exception {
         Path f = dir.resolve("unknown.jtrace");
         TraceFiles.record(f, TraceOptions.defaults(), () -> {

@@ -53,7 +53,7 @@ public final class LateEvents {
         if (r != null) {
             try {
                 r.lateMonitorBlock(threadId, start, end, monitorClass, previousOwner,
-                        frames.isEmpty() ? null : new CapturedStack(List.copyOf(frames), truncated));
+                        frames.isEmpty() ? null : CapturedStack.innermost(frames, truncated, r.options.stackDepth()));
             } catch (Throwable t) {
                 r.fail(t);
             }
@@ -70,7 +70,7 @@ public final class LateEvents {
         if (r != null) {
             try {
                 r.lateMonitorEnter(threadId, start, monitorClass,
-                        frames.isEmpty() ? null : new CapturedStack(List.copyOf(frames), truncated));
+                        frames.isEmpty() ? null : CapturedStack.innermost(frames, truncated, r.options.stackDepth()));
             } catch (Throwable t) {
                 r.fail(t);
             }
