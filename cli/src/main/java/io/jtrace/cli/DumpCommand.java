@@ -6,6 +6,7 @@ import io.jtrace.format.BlockReason;
 import io.jtrace.format.Event;
 import io.jtrace.format.EventType;
 import io.jtrace.format.Generation;
+import io.jtrace.format.ReadProgress;
 import io.jtrace.format.StackFrame;
 import io.jtrace.format.StackTrace;
 import io.jtrace.format.ThreadInfo;
@@ -42,7 +43,7 @@ final class DumpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         boolean truncated;
-        try (TraceReader reader = TraceReader.open(file)) {
+        try (TraceReader reader = TraceReader.open(file, ReadDamage.keepingWhatPrecedes(ReadProgress.NONE))) {
             Generation g;
             while ((g = reader.next()) != null) {
                 for (Event e : g.events()) {

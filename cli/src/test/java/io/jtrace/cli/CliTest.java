@@ -180,7 +180,7 @@ class CliTest {
         }
         bytes[at] = 0x7F;
         Path damaged = Files.write(dir.resolve("damaged.jtrace"), bytes);
-        for (String cmd : new String[] {"stats", "threads", "mmu", "wakeups", "tasks"}) {
+        for (String cmd : new String[] {"stats", "threads", "mmu", "wakeups", "tasks", "dump"}) {
             CliRun run = CliRun.of(cmd, damaged.toString());
             assertThat(run.exitCode()).as(cmd).isEqualTo(1);
             assertThat(run.out()).as(cmd).isNotBlank();
