@@ -18,11 +18,12 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.reflect.AccessFlag;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -40,7 +41,11 @@ public final class HookInjector implements ClassFileTransformer {
 
     private final Map<String, List<HookPoint>> byOwner = new HashMap<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
-    private final Set<HookPoint> applied = ConcurrentHashMap.newKeySet();
+    /**
+     * By identity: the points are the caller's own instances, and a record's hashCode would link
+     * ObjectMethods' bootstrap on the agent's start-up path (~6 ms, docs/performance.md).
+     */
+    private final Set<HookPoint> applied = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private final InstrumentedClassCache cache;
 
     /** An injector that rewrites each class anew. */
