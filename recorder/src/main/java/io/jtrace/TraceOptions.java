@@ -121,13 +121,11 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
             }
             try {
                 o = apply(o, key, value);
-            } catch (IllegalArgumentException e) {
-                // a range checked where the options are built names the key, not the value given
-                String range = "option " + key + " must be ";
-                throw e.getMessage().startsWith(range)
-                        ? new IllegalArgumentException("option " + key + "=" + value + ": must be "
-                                + e.getMessage().substring(range.length()))
-                        : e;
+            } catch (OutOfRange e) {
+                // the record's own check knows the key, not the value as given (another key's
+                // range, such as genbytes against a larger buffer, keeps its own message)
+                throw new IllegalArgumentException(e.key.equals(key)
+                        ? "option " + key + "=" + value + ": must be " + e.range : e.getMessage());
             }
         }
         return o;
@@ -162,7 +160,20 @@ public record TraceOptions(Duration generationPeriod, long generationBytes, int 
 
     private static void check(boolean ok, String key, String range) {
         if (!ok) {
-            throw new IllegalArgumentException("option " + key + " must be " + range);
+            throw new OutOfRange(key, range);
+        }
+    }
+
+    /** A value outside its option's range, found by the record's own check. */
+    private static final class OutOfRange extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        final String key;
+        final String range;
+
+        OutOfRange(String key, String range) {
+            super("option " + key + " must be " + range);
+            this.key = key;
+            this.range = range;
         }
     }
 

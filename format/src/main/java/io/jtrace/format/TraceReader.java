@@ -218,9 +218,10 @@ public final class TraceReader implements AutoCloseable {
                     (flags & EventSpec.FLAG_TAIL) != 0, argCount);
             EventType known = EventType.ofCode(code);
             if (known != null && !known.spec().equals(spec)) {
-                throw new TraceFormatException(at, "event code " + code + " is declared as EventSpec[code=" + code
-                        + ", name=" + printable(nameBytes) + ", timed=" + spec.timed() + ", hasTail=" + spec.hasTail()
-                        + ", argCount=" + argCount + "] but this reader knows it as " + known.spec());
+                // the name as its bytes: decoding would hide a damaged one
+                EventSpec shown = new EventSpec(code, printable(nameBytes), spec.timed(), spec.hasTail(), argCount);
+                throw new TraceFormatException(at, "event code " + code + " is declared as " + shown
+                        + " but this reader knows it as " + known.spec());
             }
             specs[code] = spec;
         }
