@@ -25,10 +25,11 @@ public final class Agent {
     private static void start(String args, Instrumentation inst) {
         try {
             Path jar = Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            inst.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+            JarFile jarFile = new JarFile(jar.toFile());
+            inst.appendToBootstrapClassLoaderSearch(jarFile);
             Class.forName("io.jtrace.agent.Startup", true, null)
-                    .getMethod("start", String.class, Instrumentation.class)
-                    .invoke(null, args, inst);
+                    .getMethod("start", String.class, Instrumentation.class, JarFile.class)
+                    .invoke(null, args, inst, jarFile);
         } catch (ReflectiveOperationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             System.err.println("jtrace: not tracing: " + cause);

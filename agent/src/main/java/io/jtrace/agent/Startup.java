@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.jar.JarFile;
 
 /**
  * The agent's start-up, run from the bootstrap class path: parse options, open the JDK internals
@@ -20,7 +21,8 @@ import java.util.Set;
 public final class Startup {
     private Startup() {}
 
-    public static void start(String args, Instrumentation inst) {
+    /** {@code agentJar}: the jar the agent runs from, on the bootstrap class path. */
+    public static void start(String args, Instrumentation inst, JarFile agentJar) {
         AgentOptions options;
         try {
             options = AgentOptions.parse(args);
@@ -37,8 +39,9 @@ public final class Startup {
             }
             initializeEagerly();
             io.jtrace.recorder.Events.hideFrames(io.jtrace.agent.hooks.Hooks.class);
-            instrument(inst, options);
+            HookInjector injector = instrument(inst, options, agentJar);
             Trace.start(options.file(), options.trace());
+            io.jtrace.recorder.LateEvents.beforeStop(() -> report(inst, injector, owners(injector))); // what loaded since
             if (options.families().contains("jdk")) {
                 startJdkEvents();
             }
@@ -51,13 +54,20 @@ public final class Startup {
 
     /**
      * java.base must read the hooks (the bootstrap loader's unnamed module) and export to them
-     * jdk.internal.misc (carrier-local buffers, raw backtraces) and jdk.internal.vm (continuations).
+     * jdk.internal.misc (carrier-local buffers, raw backtraces) and jdk.internal.vm (continuations);
+     * jdk.management, if present, exports its implementation of the diagnostic MXBean (the fast way
+     * to read the JVM's flags at start-up: {@link io.jtrace.recorder.VmFlags}).
      */
     private static void openInternals(Instrumentation inst) {
         Module base = Object.class.getModule();
         Module ours = Startup.class.getModule();
         inst.redefineModule(base, Set.of(ours),
                 Map.of("jdk.internal.misc", Set.of(ours), "jdk.internal.vm", Set.of(ours)), Map.of(), Set.of(), Map.of());
+        java.util.Optional<Module> management = ModuleLayer.boot().findModule("jdk.management");
+        if (management.isPresent()) { // no lambda here: its first link costs start-up time
+            inst.redefineModule(management.get(), Set.of(), Map.of("com.sun.management.internal", Set.of(ours)),
+                    Map.of(), Set.of(), Map.of());
+        }
     }
 
     /** Monitor contention of platform threads, GC pauses and safepoints, from the JDK's event stream. */
@@ -70,21 +80,11 @@ public final class Startup {
                     + "safepoint events (JFR would hang the JVM's exit)");
             return;
         }
-        try {
-            io.jtrace.agent.jfr.JdkEventBridge.start();
-        } catch (Exception | LinkageError e) {
-            System.err.println("jtrace: monitor, GC and safepoint events unavailable (" + e + "); recording the rest");
-        }
+        io.jtrace.agent.jfr.DeferredStart.begin(); // Flight Recorder's start off the application's start-up path
     }
 
     private static boolean jvmtiTracksVirtualThreadTransitions() {
-        try {
-            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(
-                    com.sun.management.HotSpotDiagnosticMXBean.class);
-            return !"false".equals(vm.getVMOption("DoJVMTIVirtualThreadTransitions").getValue());
-        } catch (RuntimeException | LinkageError e) {
-            return true; // not HotSpot, or no such flag: nothing to avoid
-        }
+        return !"false".equals(io.jtrace.recorder.VmFlags.value("DoJVMTIVirtualThreadTransitions")); // null: nothing to avoid
     }
 
     private static void initializeEagerly() throws ClassNotFoundException {
@@ -96,7 +96,14 @@ public final class Startup {
         }
     }
 
-    private static void instrument(Instrumentation inst, AgentOptions options) throws Exception {
+    /**
+     * Registers the injector and retransforms the hook classes loaded by now; the others it takes
+     * as the application loads them, so that the start-up neither loads them nor retransforms them
+     * (docs/performance.md, "Agent start-up"). What turns up while the application runs (a hook
+     * point this JDK lacks, a failed transform, a hook class the transformer was never shown) is
+     * said when the trace stops.
+     */
+    private static HookInjector instrument(Instrumentation inst, AgentOptions options, JarFile agentJar) throws Exception {
         List<HookPoint> points = new ArrayList<>();
         for (HookPoint p : HookPoints.all()) {
             if (options.families().contains(p.family())) {
@@ -104,23 +111,61 @@ public final class Startup {
             }
         }
         HookInjector injector = options.classCache() == null ? new HookInjector(points)
-                : new HookInjector(points, options.classCache());
+                : new HookInjector(points, options.classCache(), agentJar);
         inst.addTransformer(injector, true);
-        List<Class<?>> classes = new ArrayList<>();
+        Set<String> owners = owners(injector);
+        // a class loaded inside a transform (the class cache's reads load some) is not shown to
+        // the transformer (the JDK's agent does not re-enter it): retransform until none is left
+        List<Class<?>> unseen = unseenOwners(inst, owners, injector);
+        for (int round = 0; !unseen.isEmpty() && round < 4; round++) {
+            inst.retransformClasses(unseen.toArray(new Class<?>[0]));
+            unseen = unseenOwners(inst, owners, injector);
+        }
+        report(inst, injector, owners);
+        return injector;
+    }
+
+    /** The binary names of the classes the injector instruments. */
+    private static Set<String> owners(HookInjector injector) {
+        Set<String> owners = new java.util.HashSet<>();
         for (String owner : injector.owners()) {
-            Class<?> c = Class.forName(owner.replace('/', '.'), false, null);
-            if (inst.isModifiableClass(c)) {
-                classes.add(c);
+            owners.add(owner.replace('/', '.'));
+        }
+        return owners;
+    }
+
+    /** The loaded hook classes the injector has not seen yet. */
+    private static List<Class<?>> unseenOwners(Instrumentation inst, Set<String> owners, HookInjector injector) {
+        List<Class<?>> unseen = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.getClassLoader() == null && owners.contains(c.getName()) && !injector.saw(c.getName().replace('.', '/'))
+                    && inst.isModifiableClass(c)) {
+                unseen.add(c);
             }
         }
-        inst.retransformClasses(classes.toArray(Class<?>[]::new));
+        return unseen;
+    }
+
+    /** Problems of the instrumentation said so far. */
+    private static final Set<String> SAID = new java.util.HashSet<>();
+
+    /** Says each failure, each missing hook point and each hook class never instrumented, once. */
+    private static synchronized void report(Instrumentation inst, HookInjector injector, Set<String> owners) {
         for (String failure : injector.failures()) {
-            System.err.println("jtrace: could not instrument " + failure);
+            if (SAID.add(failure)) {
+                System.err.println("jtrace: could not instrument " + failure);
+            }
         }
-        for (HookPoint p : points) {
-            if (!injector.applied().contains(p)) {
-                System.err.println("jtrace: hook point " + p.owner() + "." + p.method() + p.descriptor()
-                        + " not found in this JDK: its events are not recorded");
+        for (Class<?> c : unseenOwners(inst, owners, injector)) {
+            if (SAID.add(c.getName())) { // loaded inside another class's transform, where the JDK shows no class to it
+                System.err.println("jtrace: " + c.getName() + " was loaded where the agent could not instrument it: "
+                        + "its events are not recorded");
+            }
+        }
+        for (HookPoint p : injector.missing()) {
+            String point = p.owner() + "." + p.method() + p.descriptor();
+            if (SAID.add(point)) {
+                System.err.println("jtrace: hook point " + point + " not found in this JDK: its events are not recorded");
             }
         }
     }

@@ -63,12 +63,7 @@ final class FpStacks implements StackTier {
 
     /** Whether the JVM keeps frame pointers in compiled code (fixed at start-up). */
     static boolean preserveFramePointer() {
-        try {
-            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                    .getVMOption(PRESERVE_FRAME_POINTER).getValue());
-        } catch (RuntimeException | LinkageError e) {
-            return false; // not HotSpot, or no management: no way to know, so no
-        }
+        return Boolean.parseBoolean(VmFlags.value(PRESERVE_FRAME_POINTER)); // unknown: no way to know, so no
     }
 
     static FpStacks create(int maxDepth, boolean check) {

@@ -11,9 +11,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ref.WeakReference;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryUsage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -57,17 +54,6 @@ final class GenerationWriter implements Runnable {
     static final long STOP_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(3);
     /** Writers unused for this many generations leave the list (they rejoin on next use). */
     private static final int IDLE_GENERATIONS_BEFORE_PRUNE = 10;
-
-    /** Null where the runtime has no java.management module. */
-    private static final MemoryMXBean MEMORY = memoryBean();
-
-    private static MemoryMXBean memoryBean() {
-        try {
-            return ManagementFactory.getMemoryMXBean();
-        } catch (LinkageError | RuntimeException e) {
-            return null;
-        }
-    }
 
     private final Recorder r;
     private final OutputStream out;
@@ -502,13 +488,16 @@ final class GenerationWriter implements Runnable {
             return;
         }
         try {
-            if (MEMORY != null && roomFor(w)) {
+            if (roomFor(w)) {
                 // the heap at the generation's start: one sample per generation is cheap and
-                // enough for a memory track; GC pauses come from the JDK's own events
-                MemoryUsage heap = MEMORY.getHeapMemoryUsage();
+                // enough for a memory track; GC pauses come from the JDK's own events. From
+                // Runtime, not the memory MXBean: the same figures (the collector's used and
+                // capacity), without building the management registry on the start-up path
+                Runtime rt = Runtime.getRuntime();
+                long committed = rt.totalMemory();
                 w.timed(EventType.HEAP.code, r.clock());
-                w.varint(heap.getUsed());
-                w.varint(heap.getCommitted());
+                w.varint(Math.max(0, committed - rt.freeMemory())); // two reads: the heap may grow between
+                w.varint(committed);
             }
             // A virtual thread gets its STATUS when it first appears in a generation, as a
             // goroutine does in Go's trace: a hundred thousand parked virtual threads cost a

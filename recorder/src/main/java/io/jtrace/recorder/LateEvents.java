@@ -38,12 +38,13 @@ public final class LateEvents {
         }
     }
 
-    /** Runs {@code task} when the recording stops, before its last generation is written. */
-    public static void beforeStop(Runnable task) {
+    /**
+     * Runs {@code task} when the recording stops, before its last generation is written. Returns
+     * false, and will not run it, if there is no recording or its stop has begun already.
+     */
+    public static boolean beforeStop(Runnable task) {
         Recorder r = Recorder.active;
-        if (r != null) {
-            r.beforeStop(task);
-        }
+        return r != null && r.beforeStop(task);
     }
 
     /** Platform thread {@code threadId} waited for a monitor from {@code start} to {@code end}. */

@@ -25,7 +25,8 @@ final class ParkPermits {
         long permit = -1;
         try {
             u = Unsafe.getUnsafe();
-            vthread = Class.forName("java.lang.VirtualThread");
+            // not initialized here: that starts the virtual-thread scheduler, in every traced JVM
+            vthread = Class.forName("java.lang.VirtualThread", false, null);
             if (vthread.getDeclaredField("parkPermit").getType() != boolean.class) {
                 throw new NoSuchFieldException("parkPermit is not a boolean");
             }

@@ -80,7 +80,9 @@ public final class Recorder {
     private final Thread backgroundThread;
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final java.util.List<Runnable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Tasks to run when stopping, guarded by {@code beforeStopLock}; null once the stop took them. */
+    private java.util.List<Runnable> beforeStop = new java.util.ArrayList<>();
+    private final Object beforeStopLock = new Object();
     /** Names of threads that work for the tracer though it did not start them (see {@link #tracerThreadNames}). */
     private volatile Set<String> tracerThreadNames = Set.of();
 
@@ -131,7 +133,12 @@ public final class Recorder {
         if (r == null || !r.stopping.compareAndSet(false, true)) {
             return false;
         }
-        for (Runnable task : r.beforeStop) {
+        java.util.List<Runnable> tasks;
+        synchronized (r.beforeStopLock) {
+            tasks = r.beforeStop;
+            r.beforeStop = null; // from now on a task comes too late (beforeStop says so)
+        }
+        for (Runnable task : tasks) {
             try {
                 task.run(); // e.g. the JDK event bridge delivering what it still holds, while recording
             } catch (RuntimeException | Error e) {
@@ -194,8 +201,15 @@ public final class Recorder {
         return tracerThreadNames.contains(name);
     }
 
-    void beforeStop(Runnable task) {
-        beforeStop.add(task);
+    /** Whether {@code task} will run at the stop: false once the stop has begun. */
+    boolean beforeStop(Runnable task) {
+        synchronized (beforeStopLock) {
+            if (beforeStop == null) {
+                return false;
+            }
+            beforeStop.add(task);
+            return true;
+        }
     }
 
     /**

@@ -46,6 +46,8 @@ public final class HookInjector implements ClassFileTransformer {
      * ObjectMethods' bootstrap on the agent's start-up path (~6 ms, docs/performance.md).
      */
     private final Set<HookPoint> applied = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    /** Owners this transformer has seen (loaded, or retransformed), with or without success. */
+    private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final InstrumentedClassCache cache;
 
     /** An injector that rewrites each class anew. */
@@ -58,7 +60,12 @@ public final class HookInjector implements ClassFileTransformer {
      * there when the same class meets the same hook points again (see {@link InstrumentedClassCache}).
      */
     public HookInjector(List<HookPoint> points, java.nio.file.Path cacheDir) {
-        this(points, InstrumentedClassCache.in(cacheDir));
+        this(points, cacheDir, null);
+    }
+
+    /** The same, for an injector loaded from {@code agentJar} (its directory keys the cache cheaply). */
+    public HookInjector(List<HookPoint> points, java.nio.file.Path cacheDir, java.util.jar.JarFile agentJar) {
+        this(points, InstrumentedClassCache.in(cacheDir, agentJar));
     }
 
     /** The cache directory {@link #HookInjector(List, java.nio.file.Path)} uses unless told otherwise. */
@@ -88,6 +95,29 @@ public final class HookInjector implements ClassFileTransformer {
         return applied;
     }
 
+    /** Whether this transformer has been shown the class {@code internalName} (loaded or retransformed). */
+    public boolean saw(String internalName) {
+        return seen.contains(internalName);
+    }
+
+    /**
+     * Hook points whose class this transformer has seen without finding them in it: this JDK has
+     * no such method (or no longer makes the calls an {@code around} names).
+     */
+    public List<HookPoint> missing() {
+        List<HookPoint> missing = new ArrayList<>();
+        for (Map.Entry<String, List<HookPoint>> e : byOwner.entrySet()) {
+            if (seen.contains(e.getKey())) {
+                for (HookPoint p : e.getValue()) {
+                    if (!applied.contains(p)) {
+                        missing.add(p);
+                    }
+                }
+            }
+        }
+        return missing;
+    }
+
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain domain, byte[] bytes) {
@@ -95,6 +125,7 @@ public final class HookInjector implements ClassFileTransformer {
         if (points == null) {
             return null;
         }
+        seen.add(className);
         try {
             InstrumentedClassCache.Entry e = cache.find(bytes, points);
             if (e == null) {

@@ -1,10 +1,10 @@
 package io.jtrace.agent.instrument;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -15,10 +15,12 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
  * The JDK classes as the injector rewrote them, kept on disk between runs, so that a JVM started
@@ -26,19 +28,22 @@ import java.util.zip.CRC32;
  * map computation, and the JIT compiling all of that while the application warms up: measured in
  * docs/performance.md, "Agent start-up").
  *
- * <p>An entry holds everything the rewritten bytes depend on, and is used only if all of it is
- * equal: the original class bytes (another JDK build has other bytes), the hook points of the
- * class and the injector's own class files (a changed injector makes new entries); then the hook
- * points that were applied (by index) and the rewritten class. Its file name is a CRC-32 of those
- * inputs, only to find it: cheap at start-up, where a cryptographic digest and the records'
- * generated toString would cost more than they save.
+ * <p>An entry is keyed by everything the rewritten bytes depend on: the original class bytes
+ * (another JDK build has other bytes), the hook points of the class and the injector's own class
+ * files (a changed injector makes new entries). Its file name is a CRC-32 of those inputs and the
+ * original's length; inside, the hook points as text, a checksum of the injector's class files and
+ * a CRC-32C of the original must match too (64 bits of checksums besides the length and the text: an
+ * accidental match is out of reach, and the directory is the user's own); then the hook points
+ * that were applied (by index) and the rewritten class. Checksums, not the inputs themselves and
+ * not a cryptographic digest: both cost more at start-up, where the JIT has compiled nothing yet,
+ * than the cache saves (docs/performance.md, "Agent start-up").
  *
  * <p>The directory is the user's: created private, and not used at all if it belongs to another
  * user or others can write to it (these bytes become java.base). Every failure here means only
  * that the class is instrumented as without a cache; nothing is printed.
  */
 final class InstrumentedClassCache {
-    private static final int MAGIC = 0x4A544943; // "JTIC"
+    private static final int MAGIC = 0x4A544932; // "JTI2"
     private static final String ENTRY_SUFFIX = ".class-entry";
     /**
      * Entries kept at most: each JDK update and each build of the agent makes a new set of about
@@ -50,15 +55,19 @@ final class InstrumentedClassCache {
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     /** The cache that keeps nothing. */
-    static final InstrumentedClassCache NONE = new InstrumentedClassCache(null, new byte[0]);
+    static final InstrumentedClassCache NONE = new InstrumentedClassCache(null, 0);
+
+    /** The injector's class files: a change in any of them must make new entries. */
+    private static final List<String> INJECTOR_CLASSES = List.of("HookInjector.class", "HookInjector$Injection.class",
+            "HookInjector$CallSiteInjection.class", "HookPoint.class");
 
     private final Path dir;
-    /** The injector's own class files: part of every key. */
-    private final byte[] injectorCode;
+    /** A checksum of the injector's class files: part of every key. */
+    private final int injectorId;
 
-    private InstrumentedClassCache(Path dir, byte[] injectorCode) {
+    private InstrumentedClassCache(Path dir, int injectorId) {
         this.dir = dir;
-        this.injectorCode = injectorCode;
+        this.injectorId = injectorId;
     }
 
     /** What an instrumentation produced: the new class bytes and the hook points found in the class. */
@@ -66,27 +75,52 @@ final class InstrumentedClassCache {
 
     /**
      * The cache in {@code dir} (created if missing), or {@link #NONE} if it cannot be used safely
-     * there or the injector's class files cannot be read.
+     * there or the injector's class files cannot be read. {@code agentJar}, if not null, is the jar
+     * the injector was loaded from: its directory has the class files' CRC-32s already, which saves
+     * reading them through the class loader at start-up (~4 ms).
      */
-    static InstrumentedClassCache in(Path dir) {
+    static InstrumentedClassCache in(Path dir, JarFile agentJar) {
         try {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
             if (!privateToUser(dir)) {
                 return NONE;
             }
-            ByteArrayOutputStream code = new ByteArrayOutputStream();
-            for (String c : List.of("HookInjector.class", "HookInjector$Injection.class", "HookPoint.class")) {
-                try (InputStream in = HookInjector.class.getResourceAsStream(c)) {
-                    if (in == null) {
-                        return NONE;
-                    }
-                    in.transferTo(code);
-                }
+            Integer id = agentJar == null ? null : injectorIdFrom(agentJar);
+            if (id == null) {
+                id = injectorIdFromClassFiles();
             }
-            return new InstrumentedClassCache(dir, code.toByteArray());
+            return id == null ? NONE : new InstrumentedClassCache(dir, id);
         } catch (IOException | RuntimeException e) {
             return NONE;
         }
+    }
+
+    /** From the jar's directory: each class file's CRC-32 and size; null if one is not there. */
+    private static Integer injectorIdFrom(JarFile jar) {
+        String pkg = HookInjector.class.getPackageName().replace('.', '/') + "/";
+        CRC32 crc = new CRC32();
+        for (String c : INJECTOR_CLASSES) {
+            JarEntry e = jar.getJarEntry(pkg + c);
+            if (e == null || e.getCrc() == -1) {
+                return null;
+            }
+            crc.update(ByteBuffer.allocate(16).putLong(e.getCrc()).putLong(e.getSize()).flip());
+        }
+        return (int) crc.getValue();
+    }
+
+    /** From the class files themselves, read through the class loader; null if one cannot be read. */
+    private static Integer injectorIdFromClassFiles() throws IOException {
+        CRC32 crc = new CRC32();
+        for (String c : INJECTOR_CLASSES) {
+            try (InputStream in = HookInjector.class.getResourceAsStream(c)) {
+                if (in == null) {
+                    return null;
+                }
+                crc.update(in.readAllBytes());
+            }
+        }
+        return (int) crc.getValue();
     }
 
     /** The default place: {@code $XDG_CACHE_HOME/jtrace/instrumented}, else {@code ~/.cache/jtrace/instrumented}. */
@@ -116,9 +150,9 @@ final class InstrumentedClassCache {
         String description = describe(points);
         Path file = dir.resolve(fileName(original, description));
         try (DataInputStream in = new DataInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS))) {
-            if (in.readInt() != MAGIC || !in.readUTF().equals(description)
-                    || !Arrays.equals(readBytes(in), injectorCode) || !Arrays.equals(readBytes(in), original)) {
-                return null; // another class, JDK or injector with the same CRC: instrument anew
+            if (in.readInt() != MAGIC || !in.readUTF().equals(description) || in.readInt() != injectorId
+                    || in.readInt() != crc32c(original)) {
+                return null; // another class, JDK or injector with the same CRC-32: instrument anew
             }
             int n = in.readUnsignedShort();
             List<HookPoint> applied = new ArrayList<>(n);
@@ -145,8 +179,8 @@ final class InstrumentedClassCache {
             try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(tmp))) {
                 out.writeInt(MAGIC);
                 out.writeUTF(description);
-                writeBytes(out, injectorCode);
-                writeBytes(out, original);
+                out.writeInt(injectorId);
+                out.writeInt(crc32c(original));
                 out.writeShort(entry.applied().size());
                 for (HookPoint p : entry.applied()) {
                     out.writeShort(points.indexOf(p));
@@ -199,10 +233,18 @@ final class InstrumentedClassCache {
 
     private String fileName(byte[] original, String description) {
         CRC32 crc = new CRC32(); // native even before the JIT runs
-        crc.update(injectorCode);
+        crc.update(injectorId);
         crc.update(description.getBytes(StandardCharsets.UTF_8));
         crc.update(original);
-        return Long.toHexString(crc.getValue()) + "-" + original.length + ENTRY_SUFFIX;
+        // a StringBuilder, not +: the first string concatenation links its bootstrap (~5 ms at start-up)
+        return new StringBuilder().append(Long.toHexString(crc.getValue())).append('-').append(original.length)
+                .append(ENTRY_SUFFIX).toString();
+    }
+
+    private static int crc32c(byte[] b) {
+        CRC32C crc = new CRC32C(); // an intrinsic, and native-speed before the JIT too
+        crc.update(b);
+        return (int) crc.getValue();
     }
 
     /** The hook points as text: what the injected calls are made of, in order. */
@@ -226,13 +268,20 @@ final class InstrumentedClassCache {
             return;
         }
         b.append(call.hook()).append(call.descriptor()).append('(');
+        // instanceof, not a pattern switch: its first use links a bootstrap method at start-up
         for (HookPoint.Arg a : call.args()) {
-            switch (a) {
-                case HookPoint.This t -> b.append("this ");
-                case HookPoint.Null n -> b.append("null ");
-                case HookPoint.Param p -> b.append("param").append(p.slot()).append(' ');
-                case HookPoint.IntField f -> b.append("int:").append(f.name()).append(' ');
-                case HookPoint.RefField f -> b.append("ref:").append(f.name()).append(':').append(f.descriptor()).append(' ');
+            if (a instanceof HookPoint.This) {
+                b.append("this ");
+            } else if (a instanceof HookPoint.Null) {
+                b.append("null ");
+            } else if (a instanceof HookPoint.Param p) {
+                b.append("param").append(p.slot()).append(' ');
+            } else if (a instanceof HookPoint.IntField f) {
+                b.append("int:").append(f.name()).append(' ');
+            } else if (a instanceof HookPoint.RefField f) {
+                b.append("ref:").append(f.name()).append(':').append(f.descriptor()).append(' ');
+            } else {
+                throw new IllegalArgumentException("an argument the cache cannot describe: " + a);
             }
         }
         b.append(')');

@@ -68,11 +68,10 @@ public final class JdkEventBridge {
     }
 
     /**
-     * Starts recording the JDK's events now (so that nothing the application does from its first
-     * line is missed), and a daemon thread of ours that reads them back; both stop, delivering
-     * what they hold, just before the trace's last generation.
+     * Records the JDK's events from now on; {@link #stream()} then reads them back on the calling
+     * thread until {@link #stop()}.
      */
-    public static void start() throws IOException {
+    static JdkEventBridge start() throws IOException {
         if (!applicationUsesFlightRecorder()) {
             // Flight Recorder starts for us: its threads are the tracer's, not the application's
             LateEvents.tracerThreadNames(JFR_THREADS);
@@ -94,13 +93,21 @@ public final class JdkEventBridge {
         s.setStartTime(Instant.now().minusSeconds(1));
         s.onEvent(bridge::collect);
         s.onFlush(bridge::flush);
-        // the stream runs on a daemon thread of ours: a thread of the JDK's (startAsync) would
-        // keep the JVM from exiting, and from running the shutdown hook that stops it
-        Thread t = Thread.ofPlatform().daemon().name("jtrace-jdk-events").unstarted(s::start);
-        LateEvents.excludeThread(t);
-        t.start();
         sync();
-        LateEvents.beforeStop(bridge::stop);
+        return bridge;
+    }
+
+    /**
+     * Delivers the recorded events until {@link #stop()}, on this thread: a thread of the JDK's
+     * ({@code startAsync}) would keep the JVM from exiting, and from running the shutdown hook that
+     * stops it.
+     */
+    void stream() {
+        try {
+            stream.start();
+        } catch (IllegalStateException closedAlready) {
+            // stopped before it began: stop() delivered what there was
+        }
     }
 
     private static long sync() {
@@ -111,8 +118,14 @@ public final class JdkEventBridge {
         return c.traceTime;
     }
 
-    /** Waits (bounded) until the stream delivered a clock sync committed now, then closes. */
-    private void stop() {
+    /**
+     * Waits (bounded) until the stream delivered a clock sync committed now, then closes. At the
+     * JVM's exit, Flight Recorder's own shutdown hook runs beside the tracer's and deletes the
+     * repository the stream reads; once it is gone nothing more can arrive (what had not arrived by
+     * then is lost: README, known limits), so the wait ends there instead of running out its time
+     * (it took 2 s of the exit of every other short program).
+     */
+    void stop() {
         lastSync = sync();
         try {
             // stopping our recording writes out its last chunk, which the stream then reads;
@@ -121,14 +134,30 @@ public final class JdkEventBridge {
         } catch (IllegalStateException alreadyStopped) {
             // what was recorded until then is on disk all the same
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_PATIENCE_MILLIS);
         try {
-            lastSyncSeen.await(STOP_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
+            while (!lastSyncSeen.await(10, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline
+                    && repositoryExists()) {
+                // the stream still reads
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         stream.close();
         recording.close();
         flush();
+    }
+
+    /** Whether the directory the stream reads is still there (Flight Recorder's exit deletes it). */
+    private static boolean repositoryExists() {
+        String dir = System.getProperty("jdk.jfr.repository");
+        return dir == null || java.nio.file.Files.isDirectory(java.nio.file.Path.of(dir));
+    }
+
+    /** Ends the recording without delivering anything. */
+    void close() {
+        stream.close();
+        recording.close();
     }
 
     private synchronized void collect(RecordedEvent e) {

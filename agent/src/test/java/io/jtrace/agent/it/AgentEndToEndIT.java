@@ -5,6 +5,7 @@ import io.jtrace.agent.it.workloads.Deterministic;
 import io.jtrace.agent.it.workloads.Handoffs;
 import io.jtrace.agent.it.workloads.LockContention;
 import io.jtrace.agent.it.workloads.ManyNewStacks;
+import io.jtrace.agent.it.workloads.SleepThenExit;
 import io.jtrace.agent.it.workloads.ManyVirtualThreads;
 import io.jtrace.agent.it.workloads.Monitors;
 import io.jtrace.agent.it.workloads.PermitParks;
@@ -405,6 +406,26 @@ class AgentEndToEndIT {
                 .containsExactly("jtrace: not tracing: option period=soon: expected a whole number of ms, s or m, such as 500ms, 1s or 1m; "
                         + "the agent also takes file=PATH, events=FAMILY+… and classcache=DIR|off");
         assertThat(run.trace()).doesNotExist();
+    }
+
+    /**
+     * The JDK-event bridge starts a moment after the program, on its own thread: a program that
+     * ends before it starts, while it starts, or once it runs exits as usual, says nothing of it
+     * and leaves a clean trace (whichever of these a loaded machine makes each run).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "250", "450", "700", "1500"})
+    void aProgramEndingBeforeDuringOrAfterTheJdkEventBridgesStartExitsCleanly(String millis) throws Exception {
+        AgentRun run = AgentRun.withAgent(dir, "", SleepThenExit.class, millis);
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo("done\n");
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("jtrace:")).toList()).as(run.stderr()).isEmpty();
+        RecordedTrace t = run.read();
+        assertThat(t.errors).isEmpty();
+        assertThat(t.lost).isZero();
+        Ev sleep = only(live(t.of(EventType.BLOCK, t.thread("main"))).stream()
+                .filter(e -> e.reason() == BlockReason.SLEEP).toList());
+        assertThat(sleep.stack()).anyMatch(f -> f.className().equals(SleepThenExit.class.getName()));
     }
 
     @Test

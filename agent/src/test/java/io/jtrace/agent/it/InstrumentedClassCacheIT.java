@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,7 +90,7 @@ class InstrumentedClassCacheIT {
         }
         assertThat(lockSupport).as("LockSupport's entry").isNotNull();
         Entry e = Entry.read(lockSupport);
-        new Entry(e.description, e.injector, e.original, 0, e.original).write(lockSupport);
+        new Entry(e.description, e.injectorId, e.originalCheck, 0, original(LockSupport.class)).write(lockSupport);
 
         AgentRun run = run(cache);
         assertThat(run.exitCode()).as(run.stderr()).isZero();
@@ -145,31 +146,39 @@ class InstrumentedClassCacheIT {
         return ClassFile.of().parse(Entry.read(entry).rewritten).thisClass().asInternalName();
     }
 
+    /** The class file of {@code c} as the JDK ships it. */
+    private static byte[] original(Class<?> c) throws IOException {
+        try (var in = Object.class.getResourceAsStream("/" + c.getName().replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
     /** An entry as the agent writes it (see InstrumentedClassCache). */
-    private record Entry(String description, byte[] injector, byte[] original, int applied, byte[] rewritten) {
+    private record Entry(String description, int injectorId, int originalCheck, int applied, byte[] rewritten) {
+        private static final int MAGIC = 0x4A544932;
+
         static Entry read(Path file) throws IOException {
             try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
-                assertThat(in.readInt()).isEqualTo(0x4A544943);
+                assertThat(in.readInt()).isEqualTo(MAGIC);
                 String description = in.readUTF();
-                byte[] injector = bytes(in);
-                byte[] original = bytes(in);
+                int injectorId = in.readInt();
+                int originalCheck = in.readInt();
                 int applied = in.readUnsignedShort();
                 in.skipNBytes(2L * applied);
-                byte[] rewritten = bytes(in);
+                byte[] rewritten = new byte[in.readInt()];
+                in.readFully(rewritten);
                 assertThat(in.read()).isEqualTo(-1);
-                return new Entry(description, injector, original, applied, rewritten);
+                return new Entry(description, injectorId, originalCheck, applied, rewritten);
             }
         }
 
         /** Writes the entry with {@code applied} hook points, all of them the first (index 0). */
         void write(Path file) throws IOException {
             try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
-                out.writeInt(0x4A544943);
+                out.writeInt(MAGIC);
                 out.writeUTF(description);
-                out.writeInt(injector.length);
-                out.write(injector);
-                out.writeInt(original.length);
-                out.write(original);
+                out.writeInt(injectorId);
+                out.writeInt(originalCheck);
                 out.writeShort(applied);
                 for (int i = 0; i < applied; i++) {
                     out.writeShort(0);
@@ -177,12 +186,6 @@ class InstrumentedClassCacheIT {
                 out.writeInt(rewritten.length);
                 out.write(rewritten);
             }
-        }
-
-        private static byte[] bytes(DataInputStream in) throws IOException {
-            byte[] b = new byte[in.readInt()];
-            in.readFully(b);
-            return b;
         }
     }
 }

@@ -9,6 +9,7 @@ public final class GcWorkload {
     static Object[] live;
 
     public static void main(String[] args) throws Exception {
+        JdkEvents.awaitBridge();
         live = new Object[200_000];
         for (int i = 0; i < live.length; i++) {
             live[i] = new byte[64];

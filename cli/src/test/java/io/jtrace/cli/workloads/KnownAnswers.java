@@ -39,6 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class KnownAnswers {
     public static void main(String[] args) throws Exception {
+        JdkEvents.awaitBridge();
         Thread sleeper = Thread.ofPlatform().name("sleeper").start(() -> sleep(200));
         sleeper.join();
         Thread spinner = Thread.ofPlatform().name("spinner").start(() -> {

@@ -27,6 +27,7 @@ public final class WakeupWorkload {
     public static final int MONITOR_ROUNDS = 3;
 
     public static void main(String[] args) throws Exception {
+        JdkEvents.awaitBridge();
         lockRounds();
         monitorRounds();
         waitNotifyRounds();

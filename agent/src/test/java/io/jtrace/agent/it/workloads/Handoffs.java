@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Handoffs {
     public static void main(String[] args) throws Exception {
+        JdkEvents.awaitBridge();
         BlockingQueue<String> queue = new ArrayBlockingQueue<>(1);
         Thread consumer = Thread.ofPlatform().name("consumer").start(() -> {
             try {

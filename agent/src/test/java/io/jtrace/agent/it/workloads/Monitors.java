@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Monitors {
     public static void main(String[] args) throws Exception {
+        JdkEvents.awaitBridge();
         boolean virtual = args.length > 0 && args[0].equals("virtual");
         Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform();
         Object monitor = new Object();
