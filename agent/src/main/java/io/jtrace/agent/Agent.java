@@ -7,9 +7,9 @@ import java.util.jar.JarFile;
 /**
  * {@code -javaagent:jtrace-agent.jar=file=app.jtrace,…}: records a complete execution trace of
  * an unmodified application. This class runs in the application class loader and only puts the
- * agent jar on the bootstrap class path, so that the JDK classes it instruments can call the
- * hooks and the recorder; everything else happens in {@link Startup}, loaded from there (a second
- * copy of the recorder in the application loader would record nothing).
+ * agent's classes into the bootstrap class loader ({@link BootClasses}), so that the JDK classes
+ * it instruments can call the hooks and the recorder; everything else happens in {@link Startup},
+ * defined there (a second copy of the recorder in the application loader would record nothing).
  */
 public final class Agent {
     private Agent() {}
@@ -26,7 +26,7 @@ public final class Agent {
         try {
             Path jar = Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             JarFile jarFile = new JarFile(jar.toFile());
-            inst.appendToBootstrapClassLoaderSearch(jarFile);
+            BootClasses.define(inst, jarFile);
             Class.forName("io.jtrace.agent.Startup", true, null)
                     .getMethod("start", String.class, Instrumentation.class, JarFile.class)
                     .invoke(null, args, inst, jarFile);

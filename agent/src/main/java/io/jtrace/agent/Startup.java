@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.jar.JarFile;
 
 /**
- * The agent's start-up, run from the bootstrap class path: parse options, open the JDK internals
+ * The agent's start-up, in the bootstrap loader ({@link BootClasses}): parse options, open the JDK internals
  * the recorder uses, initialize every hook class eagerly (a failing static initializer later,
  * inside LockSupport.park, would make every park throw), instrument the JDK classes, start
  * recording. Any failure: one line on stderr, and the application runs untraced.
@@ -21,7 +21,7 @@ import java.util.jar.JarFile;
 public final class Startup {
     private Startup() {}
 
-    /** {@code agentJar}: the jar the agent runs from, on the bootstrap class path. */
+    /** {@code agentJar}: the jar the agent runs from (its classes are defined from it). */
     public static void start(String args, Instrumentation inst, JarFile agentJar) {
         AgentOptions options;
         try {
@@ -53,16 +53,12 @@ public final class Startup {
     }
 
     /**
-     * java.base must read the hooks (the bootstrap loader's unnamed module) and export to them
-     * jdk.internal.misc (carrier-local buffers, raw backtraces) and jdk.internal.vm (continuations);
-     * jdk.management, if present, exports its implementation of the diagnostic MXBean (the fast way
-     * to read the JVM's flags at start-up: {@link io.jtrace.recorder.VmFlags}).
+     * jdk.management, if present, exports its implementation of the diagnostic MXBean to the
+     * tracer: the fast way to read the JVM's flags at start-up ({@link io.jtrace.recorder.VmFlags}).
+     * What the tracer needs of java.base, {@link BootClasses} opened before defining the tracer.
      */
     private static void openInternals(Instrumentation inst) {
-        Module base = Object.class.getModule();
         Module ours = Startup.class.getModule();
-        inst.redefineModule(base, Set.of(ours),
-                Map.of("jdk.internal.misc", Set.of(ours), "jdk.internal.vm", Set.of(ours)), Map.of(), Set.of(), Map.of());
         java.util.Optional<Module> management = ModuleLayer.boot().findModule("jdk.management");
         if (management.isPresent()) { // no lambda here: its first link costs start-up time
             inst.redefineModule(management.get(), Set.of(), Map.of("com.sun.management.internal", Set.of(ours)),
@@ -112,6 +108,9 @@ public final class Startup {
         }
         HookInjector injector = options.classCache() == null ? new HookInjector(points)
                 : new HookInjector(points, options.classCache(), agentJar);
+        for (String c : HookInjector.LOADED_BY_ITS_CACHE) {
+            Class.forName(c, false, null); // now, so that one retransformation below takes them too
+        }
         inst.addTransformer(injector, true);
         Set<String> owners = owners(injector);
         // a class loaded inside a transform (the class cache's reads load some) is not shown to
@@ -138,7 +137,8 @@ public final class Startup {
     private static List<Class<?>> unseenOwners(Instrumentation inst, Set<String> owners, HookInjector injector) {
         List<Class<?>> unseen = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (c.getClassLoader() == null && owners.contains(c.getName()) && !injector.saw(c.getName().replace('.', '/'))
+            // the name first: this runs over every loaded class, interpreted, several times at start-up
+            if (owners.contains(c.getName()) && c.getClassLoader() == null && !injector.saw(c.getName().replace('.', '/'))
                     && inst.isModifiableClass(c)) {
                 unseen.add(c);
             }

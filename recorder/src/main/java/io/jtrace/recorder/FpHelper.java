@@ -167,7 +167,13 @@ final class FpHelper {
 
     /** The packaged library copied to a fresh temporary file, or null if this build has none. */
     private static Path extract(String resource) throws IOException {
-        try (InputStream in = FpHelper.class.getResourceAsStream("/" + resource)) {
+        InputStream packaged = FpHelper.class.getResourceAsStream("/" + resource);
+        if (packaged == null) {
+            // the agent defines the recorder in the bootstrap loader from its jar, which only the
+            // application's class loader reads (the agent jar is on its class path)
+            packaged = ClassLoader.getSystemResourceAsStream(resource);
+        }
+        try (InputStream in = packaged) {
             if (in == null) {
                 return null;
             }

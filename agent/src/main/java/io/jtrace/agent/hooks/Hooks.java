@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The static methods the instrumented JDK classes call (see
- * {@link io.jtrace.agent.instrument.HookPoints}). Loaded from the bootstrap class path so that
+ * {@link io.jtrace.agent.instrument.HookPoints}). Defined in the bootstrap loader so that
  * java.base can see it, and initialized in premain, before any hook can run.
  *
  * <p>A hook must never park, block, lock, print or throw: each one translates the JDK's view

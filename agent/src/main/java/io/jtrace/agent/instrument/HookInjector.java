@@ -38,6 +38,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class HookInjector implements ClassFileTransformer {
     private static final ClassDesc HOOKS = ClassDesc.of("io.jtrace.agent.hooks.Hooks");
+    /**
+     * Hook classes that reading the class cache loads (a file channel, and the channel interface
+     * its input stream tests for). One loaded inside a transform is not shown to the transformer;
+     * loaded before the transformer is added, they are retransformed with the others.
+     */
+    public static final List<String> LOADED_BY_ITS_CACHE = List.of("sun.nio.ch.FileChannelImpl", "sun.nio.ch.SelChImpl");
 
     private final Map<String, List<HookPoint>> byOwner = new HashMap<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
