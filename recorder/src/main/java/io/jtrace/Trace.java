@@ -91,6 +91,19 @@ public final class Trace {
         }
     }
 
+    /**
+     * Waits until the JDK's own events — platform threads' monitor contention with the previous
+     * owner, {@code Object.wait} notifiers, GC pauses, safepoints — are being recorded: the agent
+     * records them from a moment after the JVM starts (README, known limits), so a program whose
+     * first lines matter can wait for them. Returns false at once if this recording has none (no
+     * agent, {@code events=} without {@code jdk}, no Flight Recorder), and false if they did not
+     * start within {@code timeout}.
+     */
+    public static boolean awaitJdkEvents(java.time.Duration timeout) throws InterruptedException {
+        Recorder r = Recorder.active();
+        return r != null && r.awaitJdkEvents(timeout.toNanos());
+    }
+
     /** Whether a recording is in progress. */
     public static boolean isEnabled() {
         return Recorder.active() != null;

@@ -86,4 +86,30 @@ class LateEventsTest {
         });
         assertThat(TraceFiles.readAll(f).events()).noneMatch(Event::late);
     }
+
+    @Test
+    void aProgramCanWaitUntilTheJdksEventsAreRecorded() throws Exception {
+        assertThat(Trace.awaitJdkEvents(java.time.Duration.ofSeconds(10))).as("no recording").isFalse();
+        TraceFiles.record(dir.resolve("await.jtrace"), TraceOptions.defaults(), () -> {
+            assertThat(Trace.awaitJdkEvents(java.time.Duration.ofSeconds(10))).as("no reporter: false at once").isFalse();
+            LateEvents.jdkEventsStarting();
+            assertThat(Trace.awaitJdkEvents(java.time.Duration.ofMillis(20))).as("still starting").isFalse();
+            java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+            boolean[] answer = new boolean[1];
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                waiting.countDown();
+                try {
+                    answer[0] = Trace.awaitJdkEvents(java.time.Duration.ofSeconds(60));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            waiting.await();
+            LateEvents.jdkEventsRunning();
+            waiter.join();
+            assertThat(answer[0]).as("the waiter saw it run").isTrue();
+            LateEvents.jdkEventsOver();
+            assertThat(Trace.awaitJdkEvents(java.time.Duration.ofSeconds(10))).as("over").isFalse();
+        });
+    }
 }

@@ -38,6 +38,28 @@ public final class LateEvents {
         }
     }
 
+    /** The reporter of the JDK's events is starting (it will say {@link #jdkEventsRunning} or {@link #jdkEventsOver}). */
+    public static void jdkEventsStarting() {
+        jdkEvents(Recorder.JDK_EVENTS_STARTING);
+    }
+
+    /** The reporter of the JDK's events records from now on. */
+    public static void jdkEventsRunning() {
+        jdkEvents(Recorder.JDK_EVENTS_RUNNING);
+    }
+
+    /** The reporter of the JDK's events will report nothing more (it failed, was cancelled or stopped). */
+    public static void jdkEventsOver() {
+        jdkEvents(Recorder.JDK_EVENTS_OVER);
+    }
+
+    private static void jdkEvents(int state) {
+        Recorder r = Recorder.active;
+        if (r != null) {
+            r.jdkEvents(state);
+        }
+    }
+
     /**
      * Runs {@code task} when the recording stops, before its last generation is written. Returns
      * false, and will not run it, if there is no recording or its stop has begun already.

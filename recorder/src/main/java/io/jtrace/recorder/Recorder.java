@@ -9,6 +9,7 @@ import io.jtrace.format.WakerKind;
 
 import java.io.OutputStream;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -187,6 +188,34 @@ public final class Recorder {
     /** The tracer's own thread {@code t} writes no events of its own from now on. */
     public void exclude(Thread t) {
         threads.get(t, t.getState() == Thread.State.NEW ? ThreadState.NOT_EXIST : ThreadState.RUNNING).excluded = true;
+    }
+
+    /** The JDK-event source's state: none, starting, running, over; guarded by {@code jdkEventsLock}. */
+    private int jdkEvents = JDK_EVENTS_NONE;
+    private final Object jdkEventsLock = new Object();
+    static final int JDK_EVENTS_NONE = 0, JDK_EVENTS_STARTING = 1, JDK_EVENTS_RUNNING = 2, JDK_EVENTS_OVER = 3;
+
+    /** The JDK-event source (the agent's bridge) moves to {@code state}. */
+    void jdkEvents(int state) {
+        synchronized (jdkEventsLock) {
+            jdkEvents = state;
+            jdkEventsLock.notifyAll();
+        }
+    }
+
+    /** Waits while the JDK-event source starts, at most {@code timeoutNanos}; whether it runs. */
+    public boolean awaitJdkEvents(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (jdkEventsLock) {
+            while (jdkEvents == JDK_EVENTS_STARTING) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(jdkEventsLock, left);
+            }
+            return jdkEvents == JDK_EVENTS_RUNNING;
+        }
     }
 
     /**

@@ -39,6 +39,7 @@ public final class DeferredStart {
         if (!LateEvents.beforeStop(d::end)) {
             return; // the trace is over already
         }
+        LateEvents.jdkEventsStarting();
         Thread t = Thread.ofPlatform().daemon().name("jtrace-jdk-events").unstarted(d::run);
         LateEvents.excludeThread(t);
         t.start();
@@ -47,9 +48,10 @@ public final class DeferredStart {
     private void run() {
         try {
             if (decided.await(DELAY_MILLIS, TimeUnit.MILLISECONDS) || !state.compareAndSet(WAITING, STARTING)) {
-                return; // the trace stopped first
+                return; // the trace stopped first (end() said so)
             }
         } catch (InterruptedException e) {
+            LateEvents.jdkEventsOver();
             return;
         }
         JdkEventBridge b;
@@ -57,6 +59,7 @@ public final class DeferredStart {
             b = JdkEventBridge.start();
         } catch (Exception | LinkageError e) {
             state.set(OVER);
+            LateEvents.jdkEventsOver();
             decided.countDown();
             if (!ending && Trace.isEnabled()) { // not Flight Recorder refusing because the JVM is exiting
                 System.err.println("jtrace: monitor, GC and safepoint events unavailable (" + e + "); recording the rest");
@@ -68,6 +71,7 @@ public final class DeferredStart {
             b.close(); // the stop gave up waiting for this start: nothing to deliver into any more
             return;
         }
+        LateEvents.jdkEventsRunning();
         decided.countDown();
         b.stream(); // until end() stops it
     }
@@ -77,6 +81,7 @@ public final class DeferredStart {
         ending = true;
         if (state.compareAndSet(WAITING, OVER)) {
             decided.countDown();
+            LateEvents.jdkEventsOver();
             return;
         }
         try {
@@ -87,5 +92,6 @@ public final class DeferredStart {
         if (state.getAndSet(OVER) == RUNNING) {
             bridge.stop();
         }
+        LateEvents.jdkEventsOver();
     }
 }

@@ -30,9 +30,7 @@ record AgentRun(int exitCode, String stdout, String stderr, Path trace) {
 
     private static AgentRun run(Path dir, Path trace, List<String> jvmOptions, String agentArg, Class<?> workload,
                                 String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmOptions);
+        List<String> cmd = new ArrayList<>(jvmOptions);
         if (agentArg != null) {
             cmd.add(agentArg);
         }
@@ -40,14 +38,23 @@ record AgentRun(int exitCode, String stdout, String stderr, Path trace) {
         cmd.add(classPath());
         cmd.add(workload.getName());
         cmd.addAll(List.of(args));
+        AgentRun r = java(dir, cmd);
+        return new AgentRun(r.exitCode, r.stdout, r.stderr, trace);
+    }
+
+    /** This JDK's {@code java} with {@code args}, as given; no trace. */
+    static AgentRun java(Path dir, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(args);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("workload " + workload.getSimpleName() + " did not finish in 120 s");
+            throw new AssertionError("java did not finish in 120 s: " + args);
         }
-        return new AgentRun(p.exitValue(), Files.readString(out), Files.readString(err), trace);
+        return new AgentRun(p.exitValue(), Files.readString(out), Files.readString(err), null);
     }
 
     /** The test classes, and the third-party jars some workloads run on (Jetty), which the pom passes. */

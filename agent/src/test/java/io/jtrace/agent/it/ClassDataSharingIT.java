@@ -4,12 +4,9 @@ import io.jtrace.agent.it.workloads.SleepThenExit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
@@ -35,33 +32,18 @@ class ClassDataSharingIT {
             }
         }
         Path archive = dir.resolve("app.jsa");
-        Output dump = java("-XX:ArchiveClassesAtExit=" + archive, "-cp", jar.toString(), SleepThenExit.class.getName(), "1");
-        assertThat(archive).as(dump.err).exists();
+        AgentRun dump = AgentRun.java(dir, List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", jar.toString(),
+                SleepThenExit.class.getName(), "1"));
+        assertThat(archive).as(dump.stderr()).exists();
 
         Path trace = dir.resolve("app.jtrace");
-        Output traced = java("-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
+        AgentRun traced = AgentRun.java(dir, List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
                 "-javaagent:" + System.getProperty("jtrace.agentJar") + "=file=" + trace,
-                "-cp", jar.toString(), SleepThenExit.class.getName(), "1");
-        assertThat(traced.code).as(traced.err).isZero();
-        assertThat(traced.err).doesNotContain("Sharing is only supported");
-        assertThat(traced.out.lines().filter(l -> l.contains(" " + SleepThenExit.class.getName() + " source:")))
+                "-cp", jar.toString(), SleepThenExit.class.getName(), "1"));
+        assertThat(traced.exitCode()).as(traced.stderr()).isZero();
+        assertThat(traced.stderr()).doesNotContain("Sharing is only supported");
+        assertThat(traced.stdout().lines().filter(l -> l.contains(" " + SleepThenExit.class.getName() + " source:")))
                 .as("how the workload's class was loaded").singleElement().asString().contains("shared objects file");
         assertThat(RecordedTrace.read(trace).errors).isEmpty();
-    }
-
-    private record Output(int code, String out, String err) {}
-
-    private Output java(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("java did not finish in 120 s: " + cmd);
-        }
-        return new Output(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 }

@@ -9,7 +9,9 @@ public final class GcWorkload {
     static Object[] live;
 
     public static void main(String[] args) throws Exception {
-        JdkEvents.awaitBridge();
+        if (!io.jtrace.Trace.awaitJdkEvents(java.time.Duration.ofSeconds(60))) { // they start a moment after the JVM
+            throw new IllegalStateException("the JDK's events are not recorded");
+        }
         live = new Object[200_000];
         for (int i = 0; i < live.length; i++) {
             live[i] = new byte[64];

@@ -39,7 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class KnownAnswers {
     public static void main(String[] args) throws Exception {
-        JdkEvents.awaitBridge();
+        if (!io.jtrace.Trace.awaitJdkEvents(java.time.Duration.ofSeconds(60))) { // they start a moment after the JVM
+            throw new IllegalStateException("the JDK's events are not recorded");
+        }
         Thread sleeper = Thread.ofPlatform().name("sleeper").start(() -> sleep(200));
         sleeper.join();
         Thread spinner = Thread.ofPlatform().name("spinner").start(() -> {

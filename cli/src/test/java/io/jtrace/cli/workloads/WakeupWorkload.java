@@ -27,7 +27,9 @@ public final class WakeupWorkload {
     public static final int MONITOR_ROUNDS = 3;
 
     public static void main(String[] args) throws Exception {
-        JdkEvents.awaitBridge();
+        if (!io.jtrace.Trace.awaitJdkEvents(java.time.Duration.ofSeconds(60))) { // they start a moment after the JVM
+            throw new IllegalStateException("the JDK's events are not recorded");
+        }
         lockRounds();
         monitorRounds();
         waitNotifyRounds();

@@ -12,7 +12,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Handoffs {
     public static void main(String[] args) throws Exception {
-        JdkEvents.awaitBridge();
+        if (!io.jtrace.Trace.awaitJdkEvents(java.time.Duration.ofSeconds(60))) { // they start a moment after the JVM
+            throw new IllegalStateException("the JDK's events are not recorded");
+        }
         BlockingQueue<String> queue = new ArrayBlockingQueue<>(1);
         Thread consumer = Thread.ofPlatform().name("consumer").start(() -> {
             try {

@@ -10,7 +10,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Monitors {
     public static void main(String[] args) throws Exception {
-        JdkEvents.awaitBridge();
+        if (!io.jtrace.Trace.awaitJdkEvents(java.time.Duration.ofSeconds(60))) { // they start a moment after the JVM
+            throw new IllegalStateException("the JDK's events are not recorded");
+        }
         boolean virtual = args.length > 0 && args[0].equals("virtual");
         Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform();
         Object monitor = new Object();
