@@ -167,19 +167,34 @@ final class FpHelper {
 
     /** The packaged library copied to a fresh temporary file, or null if this build has none. */
     private static Path extract(String resource) throws IOException {
-        InputStream packaged = FpHelper.class.getResourceAsStream("/" + resource);
-        if (packaged == null) {
-            // the agent defines the recorder in the bootstrap loader from its jar, which only the
-            // application's class loader reads (the agent jar is on its class path)
-            packaged = ClassLoader.getSystemResourceAsStream(resource);
-        }
+        // the agent defines the recorder in the bootstrap loader from its jar, which only the
+        // application's class loader reads (the agent jar is on its class path): ask that first
+        InputStream packaged = FpHelper.class.getClassLoader() == null ? ClassLoader.getSystemResourceAsStream(resource)
+                : FpHelper.class.getResourceAsStream("/" + resource);
         try (InputStream in = packaged) {
             if (in == null) {
                 return null;
             }
-            Path file = Files.createTempFile("jtracefp", ".so");
+            Path file = newPrivateFile();
             Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return file;
+        }
+    }
+
+    /**
+     * A new file of the user's alone in the temporary directory. Not {@code Files.createTempFile}:
+     * its random names start a SecureRandom, ~15 ms of the agent's start-up; a name from the
+     * process id and the clock, created exclusively (an existing file or link of that name is
+     * never used), does as well.
+     */
+    private static Path newPrivateFile() throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        String name = "jtracefp-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".so";
+        try {
+            return Files.createFile(dir.resolve(name), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException | UnsupportedOperationException taken) {
+            return Files.createTempFile("jtracefp", ".so");
         }
     }
 }

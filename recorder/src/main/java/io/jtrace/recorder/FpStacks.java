@@ -76,13 +76,23 @@ final class FpStacks implements StackTier {
         if (why != null) {
             throw new IllegalStateException(why);
         }
-        Invalidation.install();
         return new FpStacks(maxDepth, hidden, check);
     }
 
     @Override
     public String name() {
         return "fp";
+    }
+
+    /**
+     * The collectors' notifications, installed once the recording runs: their first use builds
+     * the JVM's management registry (~25 ms), which the agent's start-up need not wait for. Until
+     * then the collection count in every fingerprint covers the young and full collections, and no
+     * concurrent cycle (the other way code and classes are freed) ends in the first milliseconds.
+     */
+    @Override
+    public void startInBackground() {
+        Invalidation.install();
     }
 
     /** A {@link Fingerprint} (hit or first sight), or the fast tier's Throwable where there is no fingerprint. */

@@ -125,6 +125,7 @@ final class GenerationWriter implements Runnable {
     public void run() {
         self = Thread.currentThread();
         try {
+            r.stacksInBackground();
             enc.header();
             enc.beginGeneration(gen, genStart, wallClock(genStart));
             writeStatuses(List.of()); // the first generation's heap sample

@@ -190,6 +190,13 @@ public final class Recorder {
         threads.get(t, t.getState() == Thread.State.NEW ? ThreadState.NOT_EXIST : ThreadState.RUNNING).excluded = true;
     }
 
+    /** The stack tier's set-up that waits for the writer's thread ({@link StackTier#startInBackground}). */
+    void stacksInBackground() {
+        if (stacks != null) {
+            stacks.startInBackground();
+        }
+    }
+
     /** The JDK-event source's state: none, starting, running, over; guarded by {@code jdkEventsLock}. */
     private int jdkEvents = JDK_EVENTS_NONE;
     private final Object jdkEventsLock = new Object();

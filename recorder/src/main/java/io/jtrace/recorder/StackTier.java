@@ -26,6 +26,13 @@ interface StackTier {
     /** The tier's name as the {@code stacks} option spells it. */
     String name();
 
+    /**
+     * Set-up that can wait until the recording runs, done on the writer's thread when it starts:
+     * off the application's start-up path.
+     */
+    default void startInBackground() {
+    }
+
     /** What the tier has to say when recording stops (the cross-check's counts), or null. */
     default String report() {
         return null;

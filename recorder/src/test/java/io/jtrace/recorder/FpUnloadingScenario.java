@@ -42,6 +42,7 @@ public final class FpUnloadingScenario {
             System.exit(2);
         }
         FpStacks tier = FpStacks.create(128, new Class<?>[] {FpStacks.class, FpUnloadingScenario.class}, false);
+        tier.startInBackground(); // as the recorder's writer does: the collectors' notifications
         byte[] template = bytes(ShapeTemplate.class);
         int stale = 0;
         int unloaded = 0;
