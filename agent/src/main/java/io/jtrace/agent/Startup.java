@@ -54,7 +54,8 @@ public final class Startup {
 
     /**
      * jdk.management, if present, exports its implementation of the diagnostic MXBean to the
-     * tracer: the fast way to read the JVM's flags at start-up ({@link io.jtrace.recorder.VmFlags}).
+     * tracer: the fast way to read the JVM's flags at start-up ({@link io.jtrace.recorder.VmFlags});
+     * jdk.jfr its options ({@link io.jtrace.agent.jfr.JdkEventBridge}).
      * What the tracer needs of java.base, {@link BootClasses} opened before defining the tracer.
      */
     private static void openInternals(Instrumentation inst) {
@@ -63,6 +64,10 @@ public final class Startup {
         if (management.isPresent()) { // no lambda here: its first link costs start-up time
             inst.redefineModule(management.get(), Set.of(), Map.of("com.sun.management.internal", Set.of(ours)),
                     Map.of(), Set.of(), Map.of());
+        }
+        java.util.Optional<Module> jfr = ModuleLayer.boot().findModule("jdk.jfr");
+        if (jfr.isPresent()) { // its options: the JDK-event bridge keeps the repository it reads until it is done
+            inst.redefineModule(jfr.get(), Set.of(), Map.of("jdk.jfr.internal", Set.of(ours)), Map.of(), Set.of(), Map.of());
         }
     }
 

@@ -44,6 +44,12 @@ public final class JdkEventBridge {
     private final Map<Long, Long> safepointStarts = new HashMap<>();
     private final CountDownLatch lastSyncSeen = new CountDownLatch(1);
     private volatile long lastSync = -1;
+    /** Chunk ends committed, and the latest one the stream delivered. */
+    private final java.util.concurrent.atomic.AtomicLong chunkEnds = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long chunkEndSeen;
+    private final Runnable chunkEndSync = this::chunkEndSync;
+    /** Whether this bridge asked Flight Recorder to keep its repository at exit (and so deletes it itself). */
+    private boolean keepsRepository;
     /** Epoch nanoseconds minus trace nanoseconds, from the latest ClockSync; unknown until the first. */
     private long offset = Long.MIN_VALUE;
 
@@ -72,11 +78,13 @@ public final class JdkEventBridge {
      * thread until {@link #stop()}.
      */
     static JdkEventBridge start() throws IOException {
-        if (!applicationUsesFlightRecorder()) {
+        boolean oursAlone = !applicationUsesFlightRecorder(); // before anything here starts Flight Recorder
+        if (oursAlone) {
             // Flight Recorder starts for us: its threads are the tracer's, not the application's
             LateEvents.tracerThreadNames(JFR_THREADS);
         }
-        JdkEventBridge bridge = new JdkEventBridge();
+        JdkEventBridge bridge = new JdkEventBridge(); // its Recording starts Flight Recorder
+        bridge.keepsRepository = oursAlone && preserveRepository(true);
         Recording r = bridge.recording;
         r.setName("jtrace");
         r.setToDisk(true); // the in-process stream reads the disk repository
@@ -85,7 +93,8 @@ public final class JdkEventBridge {
         r.enable("jdk.GarbageCollection");
         r.enable("jdk.SafepointBegin");
         r.enable("jdk.SafepointEnd");
-        r.enable(ClockSync.class);
+        FlightRecorder.addPeriodicEvent(ClockSync.class, bridge.chunkEndSync);
+        r.enable(ClockSync.class).with("period", "endChunk");
         r.start();
         // opened once the recording runs: before, the repository it reads may not exist yet
         EventStream s = EventStream.openRepository();
@@ -118,12 +127,24 @@ public final class JdkEventBridge {
         return c.traceTime;
     }
 
+    /** Run by Flight Recorder as each chunk ends, the last one's included, on the thread that ends it. */
+    private void chunkEndSync() {
+        ClockSync c = new ClockSync();
+        c.begin();
+        c.traceTime = LateEvents.traceTime();
+        c.chunkEnd = chunkEnds.incrementAndGet();
+        c.commit();
+    }
+
     /**
-     * Waits (bounded) until the stream delivered a clock sync committed now, then closes. At the
-     * JVM's exit, Flight Recorder's own shutdown hook runs beside the tracer's and deletes the
-     * repository the stream reads; once it is gone nothing more can arrive (what had not arrived by
-     * then is lost: README, known limits), so the wait ends there instead of running out its time
-     * (it took 2 s of the exit of every other short program).
+     * Waits (bounded) until the stream delivered what was recorded, then closes. The recording
+     * ends either here or, at the JVM's exit, in Flight Recorder's own shutdown hook, which runs
+     * beside the tracer's; either way its last chunk ends with a chunk-end sync, and the stream has
+     * delivered everything once it delivered that one. Flight Recorder's exit deletes the
+     * repository the stream reads, so a bridge that started Flight Recorder asks it to keep the
+     * repository and deletes it itself when done; one that shares Flight Recorder with the
+     * application stops waiting when the repository is gone (what had not arrived by then is lost:
+     * README, known limits).
      */
     void stop() {
         lastSync = sync();
@@ -134,10 +155,11 @@ public final class JdkEventBridge {
         } catch (IllegalStateException alreadyStopped) {
             // what was recorded until then is on disk all the same
         }
+        long lastChunkEnd = chunkEnds.get(); // the last chunk's is among them: it is ended now
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_PATIENCE_MILLIS);
         try {
-            while (!lastSyncSeen.await(10, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline
-                    && repositoryExists()) {
+            while (!lastSyncSeen.await(10, TimeUnit.MILLISECONDS) && !(lastChunkEnd > 0 && chunkEndSeen >= lastChunkEnd)
+                    && System.nanoTime() < deadline && repositoryExists()) {
                 // the stream still reads
             }
         } catch (InterruptedException e) {
@@ -145,7 +167,59 @@ public final class JdkEventBridge {
         }
         stream.close();
         recording.close();
+        FlightRecorder.removePeriodicEvent(chunkEndSync);
         flush();
+        if (keepsRepository) {
+            preserveRepository(false);
+            deleteRepositoryAtExit();
+        }
+    }
+
+    /**
+     * Sets Flight Recorder's own "preserve repository" option (what {@code jcmd JFR.configure
+     * preserve-repository=…} sets), through the class the agent exports to the tracer; false if
+     * it cannot.
+     */
+    private static boolean preserveRepository(boolean preserve) {
+        try {
+            Class.forName("jdk.jfr.internal.Options").getMethod("setPreserveRepository", boolean.class).invoke(null, preserve);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * At the JVM's exit, once Flight Recorder's shutdown hook is done, the repository it kept for
+     * the stream is deleted (while the JVM runs on after a stop, Flight Recorder's exit does it).
+     */
+    private static void deleteRepositoryAtExit() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return; // not exiting
+        } catch (IllegalStateException exiting) {
+            // go on
+        }
+        String dir = System.getProperty("jdk.jfr.repository");
+        Thread flightRecordersExit = thread("JFR Shutdown Hook");
+        try {
+            if (flightRecordersExit != null) {
+                flightRecordersExit.join(STOP_PATIENCE_MILLIS); // it deletes it itself if it clears after our reset
+            }
+            if (dir != null && java.nio.file.Files.isDirectory(java.nio.file.Path.of(dir))) {
+                try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(dir))) {
+                    for (java.nio.file.Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.deleteIfExists(f);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a repository left in the temporary directory: Flight Recorder's own behaviour with preserve-repository
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Whether the directory the stream reads is still there (Flight Recorder's exit deletes it). */
@@ -154,10 +228,30 @@ public final class JdkEventBridge {
         return dir == null || java.nio.file.Files.isDirectory(java.nio.file.Path.of(dir));
     }
 
+    /** The live platform thread named {@code name}, or null. */
+    private static Thread thread(String name) {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] all = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(all, true);
+        for (int i = 0; i < n; i++) {
+            if (all[i].getName().equals(name)) {
+                return all[i];
+            }
+        }
+        return null;
+    }
+
     /** Ends the recording without delivering anything. */
     void close() {
         stream.close();
         recording.close();
+        FlightRecorder.removePeriodicEvent(chunkEndSync);
+        if (keepsRepository) {
+            preserveRepository(false);
+        }
     }
 
     private synchronized void collect(RecordedEvent e) {
@@ -172,6 +266,7 @@ public final class JdkEventBridge {
                 if (e.getLong("traceTime") == lastSync) {
                     lastSyncSeen.countDown();
                 }
+                chunkEndSeen = Math.max(chunkEndSeen, e.getLong("chunkEnd"));
             }
         }
         if (offset == Long.MIN_VALUE) {

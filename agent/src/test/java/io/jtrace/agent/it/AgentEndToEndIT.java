@@ -5,6 +5,7 @@ import io.jtrace.agent.it.workloads.Deterministic;
 import io.jtrace.agent.it.workloads.Handoffs;
 import io.jtrace.agent.it.workloads.LockContention;
 import io.jtrace.agent.it.workloads.ManyNewStacks;
+import io.jtrace.agent.it.workloads.MonitorAtExit;
 import io.jtrace.agent.it.workloads.SleepThenExit;
 import io.jtrace.agent.it.workloads.ManyVirtualThreads;
 import io.jtrace.agent.it.workloads.Monitors;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -426,6 +428,31 @@ class AgentEndToEndIT {
         Ev sleep = only(live(t.of(EventType.BLOCK, t.thread("main"))).stream()
                 .filter(e -> e.reason() == BlockReason.SLEEP).toList());
         assertThat(sleep.stack()).anyMatch(f -> f.className().equals(SleepThenExit.class.getName()));
+    }
+
+    /**
+     * The JVM reports a monitor block about a second after it; a program that ends right after
+     * one still has it in its trace (Flight Recorder's exit, which runs beside the tracer's, must
+     * not delete what the stream still has to read), and Flight Recorder's repository does not
+     * stay behind in the temporary directory.
+     */
+    @Test
+    void aMonitorBlockJustBeforeTheExitIsInTheTraceAndNothingStaysBehind() throws Exception {
+        for (int run = 1; run <= 3; run++) {
+            Path tmp = Files.createDirectories(dir.resolve("tmp-" + run));
+            AgentRun r = AgentRun.withAgent(dir, List.of("-Djava.io.tmpdir=" + tmp), "", MonitorAtExit.class);
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            RecordedTrace t = r.read();
+            assertThat(t.errors).isEmpty();
+            // on the Object: under load the JVM may report other contended monitors of the thread too
+            assertThat(t.of(EventType.BLOCK, t.thread("waiter")).stream().filter(e -> e.reason() == BlockReason.MONITOR
+                            && e.gen().string(e.arg("blocker")).equals("java.lang.Object")))
+                    .as("run %d: the waiter's monitor block, reported after the fact", run).singleElement()
+                    .matches(e -> e.event().late());
+            try (var left = Files.list(tmp)) {
+                assertThat(left.toList()).as("run %d: left in the temporary directory", run).isEmpty();
+            }
+        }
     }
 
     @Test
