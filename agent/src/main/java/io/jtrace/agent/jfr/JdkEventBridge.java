@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,8 +41,8 @@ public final class JdkEventBridge {
     private EventStream stream;
     private final List<RecordedEvent> pending = new ArrayList<>();
     private final Map<Long, Long> safepointStarts = new HashMap<>();
-    private final CountDownLatch lastSyncSeen = new CountDownLatch(1);
-    private volatile long lastSync = -1;
+    /** Set when the stop begins: no more syncs per flush. */
+    private volatile boolean stopping;
     /** Chunk ends committed, and the latest one the stream delivered. */
     private final java.util.concurrent.atomic.AtomicLong chunkEnds = new java.util.concurrent.atomic.AtomicLong();
     private volatile long chunkEndSeen;
@@ -119,12 +118,11 @@ public final class JdkEventBridge {
         }
     }
 
-    private static long sync() {
+    private static void sync() {
         ClockSync c = new ClockSync();
         c.begin();
         c.traceTime = LateEvents.traceTime();
         c.commit();
-        return c.traceTime;
     }
 
     /** Run by Flight Recorder as each chunk ends, the last one's included, on the thread that ends it. */
@@ -137,7 +135,7 @@ public final class JdkEventBridge {
     }
 
     /**
-     * Waits (bounded) until the stream delivered what was recorded, then closes. The recording
+     * Waits (bounded) until the stream delivered what was recorded, then closes and delivers it. The recording
      * ends either here or, at the JVM's exit, in Flight Recorder's own shutdown hook, which runs
      * beside the tracer's; either way its last chunk ends with a chunk-end sync, and the stream has
      * delivered everything once it delivered that one. Flight Recorder's exit deletes the
@@ -147,10 +145,10 @@ public final class JdkEventBridge {
      * README, known limits).
      */
     void stop() {
-        lastSync = sync();
+        stopping = true;
         try {
-            // stopping our recording writes out its last chunk, which the stream then reads;
-            // at JVM exit the JDK's own shutdown hook may have stopped it already
+            // stopping our recording ends its last chunk, which the stream then reads; at JVM exit
+            // the JDK's own shutdown hook may have stopped it already
             recording.stop();
         } catch (IllegalStateException alreadyStopped) {
             // what was recorded until then is on disk all the same
@@ -158,19 +156,15 @@ public final class JdkEventBridge {
         long lastChunkEnd = chunkEnds.get(); // the last chunk's is among them: it is ended now
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_PATIENCE_MILLIS);
         try {
-            while (!lastSyncSeen.await(10, TimeUnit.MILLISECONDS) && !(lastChunkEnd > 0 && chunkEndSeen >= lastChunkEnd)
-                    && System.nanoTime() < deadline && repositoryExists()) {
-                // the stream still reads
+            while (chunkEndSeen < lastChunkEnd && System.nanoTime() < deadline && repositoryExists()) {
+                Thread.sleep(10); // the stream still reads
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        stream.close();
-        recording.close();
-        FlightRecorder.removePeriodicEvent(chunkEndSync);
+        close();
         flush();
         if (keepsRepository) {
-            preserveRepository(false);
             deleteRepositoryAtExit();
         }
     }
@@ -263,9 +257,6 @@ public final class JdkEventBridge {
         for (RecordedEvent e : pending) {
             if (e.getEventType().getName().equals("io.jtrace.ClockSync")) {
                 offset = epochNanos(e.getStartTime()) - e.getLong("traceTime");
-                if (e.getLong("traceTime") == lastSync) {
-                    lastSyncSeen.countDown();
-                }
                 chunkEndSeen = Math.max(chunkEndSeen, e.getLong("chunkEnd"));
             }
         }
@@ -284,7 +275,7 @@ public final class JdkEventBridge {
             p.write().run();
         }
         pending.clear();
-        if (lastSync < 0) {
+        if (!stopping) {
             sync(); // one per flush keeps the offset fresh
         }
     }
